@@ -1,0 +1,122 @@
+//! Document model → Typst → PDF.
+
+use serde::Deserialize;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Bytes, Dict, Smart, Value};
+use typst::{World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::diagnostic::{Diagnostic, Failed, SourceMap};
+use crate::document::Seal;
+use crate::fonts::{FontSet, Role};
+use crate::model::Document;
+use crate::template::Template;
+use crate::world::NoticeWorld;
+
+/// The data handed to the template: the model, the resolved fonts and the
+/// seal image.
+pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Value {
+    let json = serde_json::to_value(doc).expect("the document model serializes");
+    let Ok(Value::Dict(mut dict)) = Value::deserialize(json) else {
+        unreachable!("the document model is a JSON object")
+    };
+    let mut font_dict = Dict::new();
+    for role in Role::ALL {
+        let face = fonts.role(role);
+        let mut entry = Dict::new();
+        entry.insert("family".into(), Value::Str(face.family.as_str().into()));
+        entry.insert("weight".into(), Value::Int(face.weight as i64));
+        font_dict.insert(role_key(role).into(), Value::Dict(entry));
+    }
+    font_dict.insert("fallback".into(), Value::Str(fonts.fallback().family.as_str().into()));
+    dict.insert("fonts".into(), Value::Dict(font_dict));
+    let seal = match seal {
+        Some(seal) => {
+            let mut entry = Dict::new();
+            entry.insert("data".into(), Value::Bytes(Bytes::new(seal.bytes.clone())));
+            entry.insert("format".into(), Value::Str(seal.format.into()));
+            Value::Dict(entry)
+        }
+        None => Value::None,
+    };
+    dict.insert("seal".into(), seal);
+    Value::Dict(dict)
+}
+
+/// The key of a role in the template's `fonts` dictionary.
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Xiaobiaosong => "xiaobiaosong",
+        Role::Fangsong => "fangsong",
+        Role::Heiti => "heiti",
+        Role::Kaiti => "kaiti",
+        Role::Songti => "songti",
+    }
+}
+
+/// Lays the document out with the template.
+pub fn layout(
+    doc: &Document,
+    seal: Option<&Seal>,
+    fonts: &FontSet,
+    template: &Template,
+    sources: &mut SourceMap,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
+    let world = NoticeWorld::new(fonts, template, template_data(doc, fonts, seal));
+    let result = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<Diagnostic> =
+        result.warnings.iter().map(|d| convert(d, &world, template, sources)).collect();
+    match result.output {
+        Ok(document) => Ok((document, warnings)),
+        Err(errors) => {
+            let mut all: Vec<Diagnostic> =
+                errors.iter().map(|d| convert(d, &world, template, sources)).collect();
+            all.extend(warnings);
+            Err(Failed(all))
+        }
+    }
+}
+
+/// Writes the laid-out document as PDF. The identifier and dates come from
+/// the plan, so the same plan always gives the same bytes.
+pub fn pdf(document: &PagedDocument, ident: &str) -> Result<Vec<u8>, Failed> {
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some(format!("notice {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: None,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        Failed(
+            errors
+                .iter()
+                .map(|e| Diagnostic::error("pdf", format!("PDF export failed: {}", e.message)))
+                .collect(),
+        )
+    })
+}
+
+/// A Typst diagnostic as one of ours, pointing into the template file.
+fn convert(
+    diag: &SourceDiagnostic,
+    world: &NoticeWorld,
+    template: &Template,
+    sources: &mut SourceMap,
+) -> Diagnostic {
+    let mut out = match diag.severity {
+        TypstSeverity::Error => Diagnostic::error("template", format!("template {}: {}", template.name(), diag.message)),
+        TypstSeverity::Warning => Diagnostic::warning("template", format!("template {}: {}", template.name(), diag.message)),
+    };
+    if let (Some(id), Some(range)) = (diag.span.id(), world.range(diag.span))
+        && let Ok(source) = world.source(id)
+    {
+        let path = std::path::Path::new(template.name()).join(id.vpath().get_without_slash());
+        let file = sources.add(&path, source.text().to_string());
+        out = out.at(file, range);
+    }
+    for hint in &diag.hints {
+        out = out.hint(hint.v.to_string());
+    }
+    out
+}
