@@ -182,6 +182,7 @@ impl Converter {
                     HeadingLevel::H1 => 1,
                     HeadingLevel::H2 => 2,
                     HeadingLevel::H3 => 3,
+                    HeadingLevel::H4 => 4,
                     _ => {
                         self.notes.push(MarkdownNote {
                             span: range.clone(),

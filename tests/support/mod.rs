@@ -1,0 +1,111 @@
+//! Shared helpers of the integration tests: run the real binary, read the
+//! PDF it wrote.
+#![allow(dead_code)]
+
+pub mod pdf;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub use pdf::{Glyph, Line, PT_TO_MM, Pdf};
+
+/// The GB/T 9704 page geometry, in mm.
+pub const MARGIN_TOP: f64 = 37.0;
+pub const MARGIN_LEFT: f64 = 28.0;
+pub const BODY_WIDTH: f64 = 156.0;
+pub const BODY_HEIGHT: f64 = 225.0;
+pub const BODY_BOTTOM: f64 = MARGIN_TOP + BODY_HEIGHT;
+pub const BODY_RIGHT: f64 = MARGIN_LEFT + BODY_WIDTH;
+/// Line pitch: 225mm / 22 lines.
+pub const PITCH: f64 = BODY_HEIGHT / 22.0;
+/// Character cell: 156mm / 28 characters.
+pub const CELL: f64 = BODY_WIDTH / 28.0;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `notice` with arguments, without system fonts (so results do not
+/// depend on the machine).
+pub fn notice(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_notice"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the notice binary runs")
+}
+
+/// A scratch folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("notice-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies an example folder into a scratch folder and builds its plan there.
+pub fn build_example(example: &str, plan: &str) -> Built {
+    let dir = scratch(&format!("example-{example}"));
+    copy_dir(&repo().join("examples").join(example), &dir);
+    build_plan(&dir.join(plan))
+}
+
+pub struct Built {
+    pub pdf_bytes: Vec<u8>,
+    pub pdf: Pdf,
+    pub text: String,
+    pub stderr: String,
+}
+
+/// Builds a plan in place (outputs beside it) and reads the outputs back.
+pub fn build_plan(plan: &Path) -> Built {
+    let out = notice(&["build", "--no-system-fonts", plan.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "build of {} failed:\n{stderr}", plan.display());
+    let pdf_bytes = std::fs::read(plan.with_extension("pdf")).unwrap();
+    let text = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
+    Built { pdf: Pdf::parse(&pdf_bytes), pdf_bytes, text, stderr }
+}
+
+/// Writes a plan (and extra files) into a scratch folder and builds it.
+pub fn build_source(name: &str, files: &[(&str, &str)]) -> Built {
+    let dir = scratch(name);
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    build_plan(&dir.join(files[0].0))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(name));
+        } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("pdf") | Some("png"))
+            && !(path.extension().is_some_and(|e| e == "txt") && path.with_extension("toml").exists())
+        {
+            std::fs::copy(&path, to.join(name)).unwrap();
+        }
+    }
+}
+
+/// Builds each shipped example once per test binary.
+pub fn yonghe() -> &'static Built {
+    static B: OnceLock<Built> = OnceLock::new();
+    B.get_or_init(|| build_example("yonghe-notice", "plan.toml"))
+}
+
+pub fn assert_near(actual: f64, expected: f64, tolerance: f64, what: &str) {
+    assert!(
+        (actual - expected).abs() <= tolerance,
+        "{what}: measured {actual:.3}, expected {expected:.3} ± {tolerance}"
+    );
+}
+
+pub fn is_red(color: [f64; 3]) -> bool {
+    color[0] > 0.9 && color[1] < 0.1 && color[2] < 0.1
+}
