@@ -406,8 +406,8 @@ impl<'a> Builder<'a> {
     }
 
     /// An attachment; `number` is its place among several listed ones.
-    fn attachment(&mut self, plan: &AttachmentPlan, number: Option<usize>) -> Attachment {
-        let title = self.text(&plan.title).filter(|t| !t.is_empty()).map(|t| title::title(&t));
+    fn attachment(&mut self, plan: &AttachmentPlan, number: Option<usize>, names: &[String]) -> Attachment {
+        let title = self.text(&plan.title).filter(|t| !t.is_empty()).map(|t| title::title(&t, names));
         let label = match &plan.label {
             Some(label) => self.text(&Some(label.clone())).filter(|l| !l.is_empty()),
             None => Some(match number {
@@ -541,7 +541,7 @@ impl<'a> Builder<'a> {
                 ordinal
             });
             let numbered = number.filter(|_| listed_count > 1);
-            let attachment = self.attachment(spanned.get_ref(), numbered);
+            let attachment = self.attachment(spanned.get_ref(), numbered, &issuers);
             if listed[i] {
                 let name = attachment.title.as_ref().map(|t| t.text.clone()).unwrap_or_default();
                 if name.is_empty() {
@@ -596,7 +596,7 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let title = title_text.map(|t| title::title(&t));
+        let title = title_text.map(|t| title::title(&t, &issuers));
         let metadata = Metadata {
             title: title.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
             author: issuers.first().cloned().unwrap_or_default(),

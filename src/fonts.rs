@@ -268,6 +268,16 @@ impl FontSet {
         self.store.font(index)
     }
 
+    /// Height of the middle of `c`'s ink above the baseline, in em, in the
+    /// role's face (for setting the page number's dash line exactly).
+    pub fn ink_middle(&self, role: Role, c: char) -> Option<f64> {
+        let font = self.font(self.role(role).index)?;
+        let ttf = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
+        let glyph = ttf.glyph_index(c)?;
+        let bbox = ttf.glyph_bounding_box(glyph)?;
+        Some((bbox.y_min as f64 + bbox.y_max as f64) / 2.0 / ttf.units_per_em() as f64)
+    }
+
     /// Whether the role's chain (its face, then the fallback) covers `c`.
     pub fn covers(&self, role: Role, c: char) -> bool {
         let book = self.book();

@@ -30,6 +30,10 @@ pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Va
         font_dict.insert(role_key(role).into(), Value::Dict(entry));
     }
     font_dict.insert("fallback".into(), Value::Str(fonts.fallback().family.as_str().into()));
+    // Typst cannot measure ink above the baseline, so the page number's dash
+    // line is placed from the font's own outline.
+    let dash = fonts.ink_middle(Role::Songti, '—').unwrap_or(0.3);
+    font_dict.insert("dash-middle".into(), Value::Float(dash));
     dict.insert("fonts".into(), Value::Dict(font_dict));
     let seal = match seal {
         Some(seal) => {

@@ -24,11 +24,19 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
     jieba
 });
 
-/// Splits a title into the pieces a line may break between.
-pub fn title(text: &str) -> Title {
+/// Splits a title into the pieces a line may break between. `names` (the
+/// issuers) are never broken.
+pub fn title(text: &str, names: &[String]) -> Title {
     let text = text.trim().to_string();
+    let mut pieces: Vec<&str> = Vec::new();
+    for part in split_names(&text, names) {
+        match part {
+            Part::Name(name) => pieces.push(name),
+            Part::Text(rest) => pieces.extend(JIEBA.cut(rest, true).into_iter().map(|t| t.word)),
+        }
+    }
     let mut words: Vec<String> = Vec::new();
-    for word in JIEBA.cut(&text, true).into_iter().map(|t| t.word) {
+    for word in pieces {
         let glue = match (words.last(), word.chars().next()) {
             // Keep numbers with their unit (`2020年`, `11号`) and closing
             // punctuation with the word before it.
@@ -49,23 +57,66 @@ pub fn title(text: &str) -> Title {
     Title { text, words }
 }
 
+enum Part<'a> {
+    Name(&'a str),
+    Text(&'a str),
+}
+
+/// Cuts `text` at every occurrence of a known name, longest names first.
+fn split_names<'a>(text: &'a str, names: &[String]) -> Vec<Part<'a>> {
+    let mut names: Vec<&str> = names.iter().map(|n| n.trim()).filter(|n| n.chars().count() > 1).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let mut parts = Vec::new();
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        // The earliest occurrence of any name (the longest at a tie).
+        let found = names
+            .iter()
+            .filter_map(|n| rest.find(n).map(|at| (at, *n)))
+            .min_by_key(|(at, n)| (*at, std::cmp::Reverse(n.len())));
+        match found {
+            Some((at, name)) => {
+                if at > 0 {
+                    parts.push(Part::Text(&rest[..at]));
+                }
+                parts.push(Part::Name(&rest[at..at + name.len()]));
+                rest = &rest[at + name.len()..];
+                continue 'outer;
+            }
+            None => {
+                parts.push(Part::Text(rest));
+                break;
+            }
+        }
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn words_cover_the_title_in_order() {
-        let t = title("永和镇人民政府关于印发2020年应急管理宣传教育培训工作要点的通知");
+        let t = title("永和镇人民政府关于印发2020年应急管理宣传教育培训工作要点的通知", &[]);
         assert_eq!(t.words.concat(), t.text);
         assert!(t.words.contains(&"2020年".to_string()), "{:?}", t.words);
-        eprintln!("{:?}", t.words);
         assert!(t.words.contains(&"人民政府".to_string()), "{:?}", t.words);
         assert!(t.words.contains(&"关于".to_string()), "{:?}", t.words);
     }
 
     #[test]
+    fn issuer_names_are_never_broken() {
+        let names = ["蓬溪县应急管理局".to_string(), "蓬溪县消防救援大队".to_string()];
+        let t = title("蓬溪县应急管理局 蓬溪县消防救援大队关于印发工作方案的通知", &names);
+        assert_eq!(t.words[0], "蓬溪县应急管理局");
+        assert!(t.words.contains(&"蓬溪县消防救援大队".to_string()), "{:?}", t.words);
+        assert_eq!(t.words.concat(), t.text);
+    }
+
+    #[test]
     fn punctuation_sticks_to_its_word() {
-        let t = title("关于《安全生产法》宣传的通知");
+        let t = title("关于《安全生产法》宣传的通知", &[]);
         assert!(t.words.iter().any(|w| w.starts_with('《') && w.len() > 3), "{:?}", t.words);
         assert!(!t.words.iter().any(|w| w.starts_with('》')), "{:?}", t.words);
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-pub use pdf::{Glyph, Line, PT_TO_MM, Pdf};
+pub use pdf::{Glyph, Line, PT_TO_MM, Pdf, Shape};
 
 /// The GB/T 9704 page geometry, in mm.
 pub const MARGIN_TOP: f64 = 37.0;
@@ -108,4 +108,79 @@ pub fn assert_near(actual: f64, expected: f64, tolerance: f64, what: &str) {
 
 pub fn is_red(color: [f64; 3]) -> bool {
     color[0] > 0.9 && color[1] < 0.1 && color[2] < 0.1
+}
+
+/// The font file (in `fonts/`) a PDF font name refers to.
+fn font_file(pdf_font: &str) -> &'static str {
+    for (prefix, file) in [
+        ("FandolFang", "FandolFang-Regular.otf"),
+        ("FandolHei", "FandolHei-Regular.otf"),
+        ("FandolKai", "FandolKai-Regular.otf"),
+        ("NotoSerifCJKsc-Bold", "NotoSerifCJKsc-Bold-subset.otf"),
+        ("NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Regular-fallback.otf"),
+    ] {
+        if pdf_font.starts_with(prefix) {
+            return file;
+        }
+    }
+    panic!("unexpected font {pdf_font}")
+}
+
+/// Vertical ink extent (bottom, top) of a glyph in em, from the font file.
+pub fn ink_em(pdf_font: &str, ch: char) -> (f64, f64) {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static FACES: OnceLock<Mutex<HashMap<&'static str, &'static [u8]>>> = OnceLock::new();
+    let file = font_file(pdf_font);
+    let data = *FACES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .entry(file)
+        .or_insert_with(|| Box::leak(std::fs::read(repo().join("fonts").join(file)).unwrap().into_boxed_slice()));
+    let face = ttf_parser::Face::parse(data, 0).unwrap();
+    let upem = face.units_per_em() as f64;
+    let id = face.glyph_index(ch).unwrap_or_else(|| panic!("{file} lacks {ch}"));
+    let bbox = face.glyph_bounding_box(id).unwrap();
+    (bbox.y_min as f64 / upem, bbox.y_max as f64 / upem)
+}
+
+/// Ink top (mm from the page top) of a glyph.
+pub fn ink_top(g: &Glyph) -> f64 {
+    g.y - ink_em(&g.font, g.ch).1 * g.size * PT_TO_MM
+}
+
+/// Ink bottom (mm from the page top) of a glyph.
+pub fn ink_bottom(g: &Glyph) -> f64 {
+    g.y - ink_em(&g.font, g.ch).0 * g.size * PT_TO_MM
+}
+
+pub fn upward() -> &'static Built {
+    static B: OnceLock<Built> = OnceLock::new();
+    B.get_or_init(|| build_example("upward-request", "plan.toml"))
+}
+
+pub fn joint() -> &'static Built {
+    static B: OnceLock<Built> = OnceLock::new();
+    B.get_or_init(|| build_example("markdown-joint", "notice.md"))
+}
+
+/// The grid line (0-based, fractional) a text line sits on: body lines have
+/// their em box centred in a cell of one pitch.
+pub fn grid_line(line: &Line) -> f64 {
+    let size = line.glyphs[0].size;
+    let baseline_in_cell = PITCH / 2.0 + 0.38 * size * PT_TO_MM;
+    (line.y - MARGIN_TOP - baseline_in_cell) / PITCH
+}
+
+/// Asserts a line sits exactly on a grid line and returns its index.
+pub fn on_grid(line: &Line) -> usize {
+    let at = grid_line(line);
+    assert!((at - at.round()).abs() < 0.01, "line {:?} is off the grid (at {at:.3})", line.text());
+    at.round() as usize
+}
+
+/// Full-width (CJK) characters, which each take one cell.
+pub fn is_full_width(c: char) -> bool {
+    !c.is_ascii() && c != '—' && c != '…'
 }

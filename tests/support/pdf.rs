@@ -27,6 +27,9 @@ pub struct Glyph {
     pub width: f64,
     /// Fill colour, RGB in 0..=1 (grey repeated).
     pub color: [f64; 3],
+    /// Direction of the baseline in degrees, counter-clockwise as seen on
+    /// the page (0 for upright text, 90 for text turned a quarter left).
+    pub angle: f64,
 }
 
 impl Glyph {
@@ -67,8 +70,21 @@ pub struct Picture {
     pub height: f64,
 }
 
+/// The bounding box of a filled or stroked path (vector art such as an
+/// SVG seal), in mm.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub page: usize,
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub color: [f64; 3],
+}
+
 #[derive(Debug, Default)]
 pub struct Pdf {
+    pub shapes: Vec<Shape>,
     pub pages: usize,
     /// Page size in mm (width, height) of each page.
     pub page_sizes: Vec<(f64, f64)>,
@@ -123,7 +139,7 @@ impl Pdf {
 
     /// Text lines of a page (1-based), top to bottom.
     pub fn lines(&self, page: usize) -> Vec<Line> {
-        let mut glyphs: Vec<&Glyph> = self.glyphs.iter().filter(|g| g.page == page).collect();
+        let mut glyphs: Vec<&Glyph> = self.glyphs.iter().filter(|g| g.page == page && g.angle.abs() < 1.0).collect();
         glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
         let mut lines: Vec<Line> = Vec::new();
         for g in glyphs {
@@ -149,6 +165,14 @@ impl Pdf {
             .into_iter()
             .find(|l| l.text().contains(needle))
             .unwrap_or_else(|| panic!("no line contains {needle:?}; lines: {:#?}", self.all_lines().iter().map(Line::text).collect::<Vec<_>>()))
+    }
+
+    /// The first line whose whole text is `text`.
+    pub fn exact_line(&self, text: &str) -> Line {
+        self.all_lines()
+            .into_iter()
+            .find(|l| l.text() == text)
+            .unwrap_or_else(|| panic!("no line reads {text:?}"))
     }
 
     /// The text of a page, line by line.
@@ -336,7 +360,7 @@ impl<'a> Reader<'a> {
         let mut hscale = 1.0;
         let mut rise = 0.0;
         let mut leading = 0.0;
-        let mut path: Vec<(f64, f64, f64, f64)> = Vec::new();
+        let mut path: Vec<(f64, f64, f64, f64, bool)> = Vec::new();
         let mut current = (0.0, 0.0);
         let mut start = (0.0, 0.0);
         for op in content.operations {
@@ -361,20 +385,49 @@ impl<'a> Reader<'a> {
                     start = current;
                 }
                 "l" if nums.len() == 2 => {
-                    path.push((current.0, current.1, nums[0], nums[1]));
+                    path.push((current.0, current.1, nums[0], nums[1], true));
                     current = (nums[0], nums[1]);
                 }
-                "h" => path.push((current.0, current.1, start.0, start.1)),
+                "c" if nums.len() == 6 => {
+                    path.push((current.0, current.1, nums[4], nums[5], false));
+                    path.push((nums[0], nums[1], nums[2], nums[3], false));
+                    current = (nums[4], nums[5]);
+                }
+                "v" | "y" if nums.len() == 4 => {
+                    path.push((current.0, current.1, nums[2], nums[3], false));
+                    current = (nums[2], nums[3]);
+                }
+                "h" => path.push((current.0, current.1, start.0, start.1, true)),
                 "re" if nums.len() == 4 => {
                     let (x, y, w, h) = (nums[0], nums[1], nums[2], nums[3]);
-                    path.push((x, y, x + w, y));
-                    path.push((x + w, y, x + w, y + h));
-                    path.push((x + w, y + h, x, y + h));
-                    path.push((x, y + h, x, y));
+                    path.push((x, y, x + w, y, true));
+                    path.push((x + w, y, x + w, y + h, true));
+                    path.push((x + w, y + h, x, y + h, true));
+                    path.push((x, y + h, x, y, true));
                 }
-                "S" | "s" | "B" | "B*" | "b" | "b*" => {
+                "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "S" | "s" if !path.is_empty() => {
+                    let color = if op.operator.starts_with(['S', 's']) { st.stroke } else { st.fill };
+                    let points: Vec<(f64, f64)> = path
+                        .iter()
+                        .flat_map(|(x1, y1, x2, y2, _)| [st.ctm.apply(*x1, *y1), st.ctm.apply(*x2, *y2)])
+                        .collect();
+                    let (mut l, mut r, mut t, mut b) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+                    for (x, y) in points {
+                        l = l.min(x * PT_TO_MM);
+                        r = r.max(x * PT_TO_MM);
+                        t = t.min((self.page_height - y) * PT_TO_MM);
+                        b = b.max((self.page_height - y) * PT_TO_MM);
+                    }
+                    self.out.shapes.push(Shape { page: self.page, left: l, top: t, right: r, bottom: b, color });
+                    if op.operator.starts_with(['f', 'F']) {
+                        path.clear();
+                        continue;
+                    }
                     let scale = (st.ctm.0[0] * st.ctm.0[3] - st.ctm.0[1] * st.ctm.0[2]).abs().sqrt();
-                    for (x1, y1, x2, y2) in path.drain(..) {
+                    for (x1, y1, x2, y2, straight) in path.drain(..) {
+                        if !straight {
+                            continue;
+                        }
                         let (a, b) = st.ctm.apply(x1, y1);
                         let (c, d) = st.ctm.apply(x2, y2);
                         self.out.rules.push(Rule {
@@ -388,7 +441,7 @@ impl<'a> Reader<'a> {
                         });
                     }
                 }
-                "f" | "F" | "f*" | "n" | "W" | "W*" => path.clear(),
+                "n" | "W" | "W*" => path.clear(),
                 "BT" => {
                     tm = Matrix::IDENTITY;
                     tlm = Matrix::IDENTITY;
@@ -458,6 +511,7 @@ impl<'a> Reader<'a> {
                         let [a, b, c, d, _, _] = full.0;
                         let v_scale = (c * c + d * d).sqrt();
                         let h_scale = (a * a + b * b).sqrt();
+                        let angle = b.atan2(a).to_degrees();
                         for ch in text.chars() {
                             self.out.glyphs.push(Glyph {
                                 page: self.page,
@@ -469,6 +523,7 @@ impl<'a> Reader<'a> {
                                 y: (self.page_height - y0) * PT_TO_MM,
                                 width: (x1 - x0).abs() * PT_TO_MM,
                                 color: st.fill,
+                                angle,
                             });
                         }
                     }
