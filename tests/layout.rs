@@ -64,9 +64,12 @@ fn every_full_line_holds_28_characters_and_nothing_overhangs() {
             if flush_left && flush_right && line.text().chars().all(is_full_width) {
                 full_lines += 1;
                 assert_eq!(line.glyphs.len(), 28, "a full line: {:?}", line.text());
-                // Each character sits in its own cell.
+                // Each character sits in its own cell. A 16pt em box is a
+                // little wider than a 15.79pt cell, so the line is set so the
+                // last em box ends on the edge: positions drift by at most
+                // that difference (0.08mm) across the line.
                 for (i, g) in line.glyphs.iter().enumerate() {
-                    assert_near(g.x, MARGIN_LEFT + i as f64 * CELL, 0.05, &format!("cell {i} of {:?}", line.text()));
+                    assert_near(g.x, MARGIN_LEFT + i as f64 * CELL, 0.08, &format!("cell {i} of {:?}", line.text()));
                 }
             }
         }
@@ -81,7 +84,7 @@ fn punctuation_takes_a_full_cell() {
     let text: Vec<char> = line.text().chars().collect();
     for (i, pair) in line.glyphs.windows(2).enumerate() {
         if is_full_width(text[i]) && is_full_width(text[i + 1]) {
-            assert_near(pair[1].x - pair[0].x, CELL, 0.02, &format!("{}{}", text[i], text[i + 1]));
+            assert_near(pair[1].x - pair[0].x, CELL, 0.01, &format!("{}{}", text[i], text[i + 1]));
         }
     }
 }
