@@ -106,6 +106,7 @@ pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Diagnostic> {
             .tempfile_in(dir)
             .map_err(|err| Diagnostic::error("io", format!("cannot write in {}: {err}", dir.display())))?;
         std::io::Write::write_all(&mut file, bytes)
+            .and_then(|()| output_permissions(file.as_file(), path))
             .and_then(|()| file.as_file().sync_all())
             .map_err(|err| Diagnostic::error("io", format!("cannot write {}: {err}", path.display())))?;
         staged.push((file, *path));
@@ -116,4 +117,24 @@ pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Diagnostic> {
         })?;
     }
     Ok(())
+}
+
+/// Temporary files are private; outputs get the permissions of the file
+/// they replace, or the usual `rw-r--r--`.
+fn output_permissions(file: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    let permissions = match std::fs::metadata(target) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                return Ok(());
+            }
+        }
+    };
+    file.set_permissions(permissions)
 }

@@ -2,6 +2,7 @@
 //! PDF it wrote.
 #![allow(dead_code)]
 
+pub mod fontname;
 pub mod pdf;
 
 use std::path::{Path, PathBuf};
