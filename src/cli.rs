@@ -22,7 +22,11 @@ const EXIT_INPUT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "notice", version, about = "Compile Chinese official documents (公文) to GB/T 9704-2012 PDF and plain text")]
+#[command(
+    name = "notice",
+    version,
+    about = "Compile Chinese official documents (公文) to GB/T 9704-2012 PDF and plain text"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,7 +75,9 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("`{s}` is not NAME=VALUE"))?;
     let name = name.trim();
     if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        return Err(format!("`{name}` is not a placeholder name (letters, digits and _)"));
+        return Err(format!(
+            "`{name}` is not a placeholder name (letters, digits and _)"
+        ));
     }
     Ok((name.to_string(), value.to_string()))
 }
@@ -116,7 +122,11 @@ fn build(args: BuildArgs) -> ExitCode {
         let outcome = engine.build(plan, args.out.as_deref(), &inputs);
         failed |= report(&outcome, color);
     }
-    if failed { ExitCode::from(EXIT_INPUT) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(EXIT_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Prints an outcome's diagnostics and outputs; returns whether it failed.
@@ -127,13 +137,28 @@ fn report(outcome: &Outcome, color: bool) -> bool {
     match &outcome.result {
         Ok(paths) => {
             let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            let warnings = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-            let suffix = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
-            eprintln!("wrote {} ({} pages{suffix})", names.join(", "), outcome.pages);
+            let warnings = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
+            let suffix = if warnings > 0 {
+                format!(", {warnings} warning(s)")
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "wrote {} ({} pages{suffix})",
+                names.join(", "),
+                outcome.pages
+            );
             false
         }
         Err(()) => {
-            eprintln!("error: {} was not built; previous outputs are unchanged", outcome.plan.display());
+            eprintln!(
+                "error: {} was not built; previous outputs are unchanged",
+                outcome.plan.display()
+            );
             true
         }
     }

@@ -11,8 +11,8 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Failed, FileId, Place, SourceMap};
 use crate::markdown::{self, Body};
 use crate::model::{
-    Attachment, AttachmentNote, Attendance, Block, Document, Format, Imprint, Mark, Metadata,
-    Run, Table,
+    Attachment, AttachmentNote, Attendance, Block, Document, Format, Imprint, Mark, Metadata, Run,
+    Table,
 };
 use crate::plan::{self, AttachmentPlan, BodyText, Date, LoadedPlan, OneOrMany};
 use crate::title;
@@ -103,7 +103,10 @@ impl<'a> Builder<'a> {
         let canonical_dir = plan_dir.canonicalize().unwrap_or_else(|_| plan_dir.clone());
         let root = match &inputs.root {
             Some(root) => root.canonicalize().map_err(|err| {
-                Diagnostic::error("root", format!("cannot open --root {}: {err}", root.display()))
+                Diagnostic::error(
+                    "root",
+                    format!("cannot open --root {}: {err}", root.display()),
+                )
             })?,
             None => canonical_dir.clone(),
         };
@@ -145,7 +148,10 @@ impl<'a> Builder<'a> {
     }
 
     fn plan_place<T>(&self, value: &Spanned<T>) -> Place {
-        Place { file: self.loaded.file, span: self.loaded.span(value) }
+        Place {
+            file: self.loaded.file,
+            span: self.loaded.span(value),
+        }
     }
 
     /// Fills `{{ name }}` placeholders of a text at `place`.
@@ -160,7 +166,10 @@ impl<'a> Builder<'a> {
                     (true, Some(r)) => place.span.start + r.start..place.span.start + r.end,
                     _ => place.span.clone(),
                 };
-                let detail = err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string());
+                let detail = err
+                    .detail()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| err.kind().to_string());
                 let hint = if matches!(err.kind(), minijinja::ErrorKind::UndefinedError) {
                     if self.has_vars {
                         "define it under [vars] in the plan, or pass --var name=value".to_string()
@@ -186,18 +195,28 @@ impl<'a> Builder<'a> {
         let value = value.as_ref()?;
         let place = self.plan_place(value);
         let out = self.fill(value.get_ref(), place.clone(), false)?;
-        self.origins.push(TextOrigin { text: out.clone(), place, exact: false });
+        self.origins.push(TextOrigin {
+            text: out.clone(),
+            place,
+            exact: false,
+        });
         Some(out.trim().to_string())
     }
 
     /// A plan string-or-array with placeholders filled, empty items dropped.
     fn texts(&mut self, value: &Option<Spanned<OneOrMany>>) -> Vec<String> {
-        let Some(value) = value else { return Vec::new() };
+        let Some(value) = value else {
+            return Vec::new();
+        };
         let place = self.plan_place(value);
         let mut out = Vec::new();
         for item in &value.get_ref().0 {
             if let Some(text) = self.fill(item, place.clone(), false) {
-                self.origins.push(TextOrigin { text: text.clone(), place: place.clone(), exact: false });
+                self.origins.push(TextOrigin {
+                    text: text.clone(),
+                    place: place.clone(),
+                    exact: false,
+                });
                 let text = text.trim().to_string();
                 if !text.is_empty() {
                     out.push(text);
@@ -216,7 +235,9 @@ impl<'a> Builder<'a> {
                     Diagnostic::error("date", format!("invalid `{key}`: {message}"))
                         .at_place(Some(self.plan_place(value)))
                         .label("not a valid date")
-                        .hint(format!("write a TOML date without quotes, e.g. {key} = 2020-03-27")),
+                        .hint(format!(
+                            "write a TOML date without quotes, e.g. {key} = 2020-03-27"
+                        )),
                 );
                 None
             }
@@ -233,13 +254,16 @@ impl<'a> Builder<'a> {
             }
             Err(PathProblem::Missing(path)) => {
                 self.errors.push(
-                    Diagnostic::error("missing-file", format!("`{key}` file not found: {}", path.display()))
-                        .at_place(Some(place))
-                        .label("no such file")
-                        .hint(format!(
-                            "paths are relative to the plan's folder ({}); check the spelling",
-                            self.loaded.dir().display()
-                        )),
+                    Diagnostic::error(
+                        "missing-file",
+                        format!("`{key}` file not found: {}", path.display()),
+                    )
+                    .at_place(Some(place))
+                    .label("no such file")
+                    .hint(format!(
+                        "paths are relative to the plan's folder ({}); check the spelling",
+                        self.loaded.dir().display()
+                    )),
                 );
                 None
             }
@@ -260,7 +284,10 @@ impl<'a> Builder<'a> {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(err) => {
-                self.errors.push(Diagnostic::error("io", format!("cannot read {}: {err}", path.display())));
+                self.errors.push(Diagnostic::error(
+                    "io",
+                    format!("cannot read {}: {err}", path.display()),
+                ));
                 return None;
             }
         };
@@ -275,12 +302,19 @@ impl<'a> Builder<'a> {
 
     /// Parses a Markdown body from its origin, placeholders filled.
     fn markdown(&mut self, body: &BodyText) -> Vec<Block> {
-        let place = Place { file: body.file, span: body.offset..body.offset + body.text.len() };
+        let place = Place {
+            file: body.file,
+            span: body.offset..body.offset + body.text.len(),
+        };
         let Some(text) = self.fill(&body.text, place.clone(), !body.in_toml_string) else {
             return Vec::new();
         };
         let exact = !body.in_toml_string && text == body.text;
-        self.origins.push(TextOrigin { text: text.clone(), place: place.clone(), exact });
+        self.origins.push(TextOrigin {
+            text: text.clone(),
+            place: place.clone(),
+            exact,
+        });
         let Body { blocks, notes } = markdown::parse(&text);
         for note in notes {
             let span = if exact {
@@ -289,7 +323,9 @@ impl<'a> Builder<'a> {
                 place.span.clone()
             };
             self.warnings.push(
-                Diagnostic::warning("markdown", note.message).at(body.file, span).hint(note.hint),
+                Diagnostic::warning("markdown", note.message)
+                    .at(body.file, span)
+                    .hint(note.hint),
             );
         }
         blocks
@@ -306,7 +342,10 @@ impl<'a> Builder<'a> {
         let front_matter = front_matter.filter(|b| !b.text.trim().is_empty());
         let given = [body.is_some(), body_file.is_some(), front_matter.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
-            let at = body.as_ref().map(|b| self.plan_place(b)).or_else(|| body_file.as_ref().map(|b| self.plan_place(b)));
+            let at = body
+                .as_ref()
+                .map(|b| self.plan_place(b))
+                .or_else(|| body_file.as_ref().map(|b| self.plan_place(b)));
             self.errors.push(
                 Diagnostic::error("two-bodies", "the body is given more than once")
                     .at_place(at)
@@ -349,7 +388,10 @@ impl<'a> Builder<'a> {
         let path = self.path(value, "csv")?;
         let id = self.read_text(&path, &self.loaded.dir().join(value.get_ref()))?;
         let text = self.sources.text(id).to_string();
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut rows: Vec<(Vec<String>, Range<usize>)> = Vec::new();
         for record in reader.records() {
             match record {
@@ -363,7 +405,10 @@ impl<'a> Builder<'a> {
                     rows.push((cells, start..line_end));
                 }
                 Err(err) => {
-                    let offset = err.position().map_or(0, |p| p.byte() as usize).min(text.len());
+                    let offset = err
+                        .position()
+                        .map_or(0, |p| p.byte() as usize)
+                        .min(text.len());
                     let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
                     self.errors.push(
                         Diagnostic::error("csv", format!("malformed CSV: {err}"))
@@ -397,17 +442,34 @@ impl<'a> Builder<'a> {
                 return None;
             }
         }
-        let cell = |s: &String| if s.is_empty() { Vec::new() } else { vec![Run::plain(s.clone())] };
+        let cell = |s: &String| {
+            if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![Run::plain(s.clone())]
+            }
+        };
         Some(Block::Table(Table {
             header: header.iter().map(cell).collect(),
-            rows: body.iter().map(|(cells, _)| cells.iter().map(cell).collect()).collect(),
+            rows: body
+                .iter()
+                .map(|(cells, _)| cells.iter().map(cell).collect())
+                .collect(),
             align: vec![crate::model::Align::Auto; header.len()],
         }))
     }
 
     /// An attachment; `number` is its place among several listed ones.
-    fn attachment(&mut self, plan: &AttachmentPlan, number: Option<usize>, names: &[String]) -> Attachment {
-        let title = self.text(&plan.title).filter(|t| !t.is_empty()).map(|t| title::title(&t, names));
+    fn attachment(
+        &mut self,
+        plan: &AttachmentPlan,
+        number: Option<usize>,
+        names: &[String],
+    ) -> Attachment {
+        let title = self
+            .text(&plan.title)
+            .filter(|t| !t.is_empty())
+            .map(|t| title::title(&t, names));
         let label = match &plan.label {
             Some(label) => self.text(&Some(label.clone())).filter(|l| !l.is_empty()),
             None => Some(match number {
@@ -433,7 +495,9 @@ impl<'a> Builder<'a> {
     }
 
     fn seal(&mut self, value: &Spanned<String>) {
-        let Some(path) = self.path(value, "seal") else { return };
+        let Some(path) = self.path(value, "seal") else {
+            return;
+        };
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -469,9 +533,10 @@ impl<'a> Builder<'a> {
                 Some(format) => format,
                 None => {
                     let suggestion = crate::diagnostic::closest(name.get_ref(), Format::NAMES);
-                    let mut d = Diagnostic::error("format", format!("unknown format `{}`", name.get_ref()))
-                        .at_place(Some(self.plan_place(name)))
-                        .label("not a format");
+                    let mut d =
+                        Diagnostic::error("format", format!("unknown format `{}`", name.get_ref()))
+                            .at_place(Some(self.plan_place(name)))
+                            .label("not a format");
                     if let Some(s) = suggestion {
                         d = d.hint(format!("did you mean `{s}`?"));
                     }
@@ -485,7 +550,10 @@ impl<'a> Builder<'a> {
         let mark_text = self.text(&plan.mark);
         let mark = match mark_text {
             Some(text) if text.is_empty() => None,
-            Some(text) => Some(Mark { lines: vec![text], suffix: None }),
+            Some(text) => Some(Mark {
+                lines: vec![text],
+                suffix: None,
+            }),
             None if issuers.is_empty() => None,
             None => Some(default_mark(format, &issuers)),
         };
@@ -514,11 +582,19 @@ impl<'a> Builder<'a> {
         let title_text = self.text(&plan.title).filter(|t| !t.is_empty());
         let to = self.texts(&plan.to);
         let to = (!to.is_empty()).then(|| {
-            let joined = to.iter().map(|t| t.trim_end_matches(['：', ':', '、'])).collect::<Vec<_>>().join("、");
+            let joined = to
+                .iter()
+                .map(|t| t.trim_end_matches(['：', ':', '、']))
+                .collect::<Vec<_>>()
+                .join("、");
             format!("{joined}：")
         });
 
-        let body_source = self.body_source(&plan.body, &plan.body_file, self.loaded.front_matter_body.as_ref());
+        let body_source = self.body_source(
+            &plan.body,
+            &plan.body_file,
+            self.loaded.front_matter_body.as_ref(),
+        );
         let body = match &body_source {
             Some(source) => self.markdown(source),
             None => Vec::new(),
@@ -543,24 +619,35 @@ impl<'a> Builder<'a> {
             let numbered = number.filter(|_| listed_count > 1);
             let attachment = self.attachment(spanned.get_ref(), numbered, &issuers);
             if listed[i] {
-                let name = attachment.title.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+                let name = attachment
+                    .title
+                    .as_ref()
+                    .map(|t| t.text.clone())
+                    .unwrap_or_default();
                 if name.is_empty() {
                     self.warnings.push(
-                        Diagnostic::warning("attachment-title", "a listed attachment has no title, so the 附件说明 names nothing")
-                            .at_place(Some(self.plan_place(spanned)))
-                            .hint("give the attachment a `title`, or set `listed = false`"),
+                        Diagnostic::warning(
+                            "attachment-title",
+                            "a listed attachment has no title, so the 附件说明 names nothing",
+                        )
+                        .at_place(Some(self.plan_place(spanned)))
+                        .hint("give the attachment a `title`, or set `listed = false`"),
                     );
                 }
                 attachment_notes.push(AttachmentNote {
                     number: numbered.map(|n| format!("{n}.")),
-                    name: name.trim_end_matches(['。', '.', '；', ';', '，']).to_string(),
+                    name: name
+                        .trim_end_matches(['。', '.', '；', ';', '，'])
+                        .to_string(),
                 });
             }
             attachments.push(attachment);
         }
 
+        // 署名 defaults to the issuers; 纪要 and 命令 have none unless given
+        // (a 命令 is signed by a person: `signature = "省长 张三"`).
         let mut signature = self.texts(&plan.signature);
-        if plan.signature.is_none() {
+        if plan.signature.is_none() && matches!(format, Format::File | Format::Letter) {
             signature = issuers.clone();
         }
         let date = self.date(&plan.date, "date");
@@ -568,7 +655,15 @@ impl<'a> Builder<'a> {
             self.seal(seal);
         }
         let note = self.text(&plan.note).filter(|n| !n.is_empty()).map(|n| {
-            if n.starts_with('（') && n.ends_with('）') { n } else { format!("（{}）", n.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])) }
+            if n.starts_with('（') && n.ends_with('）') {
+                n
+            } else {
+                format!(
+                    "（{}）",
+                    n.trim_start_matches(['(', '（'])
+                        .trim_end_matches([')', '）'])
+                )
+            }
         });
 
         let cc = self.texts(&plan.cc);
@@ -580,19 +675,32 @@ impl<'a> Builder<'a> {
                 .join("，");
             format!("{joined}。")
         });
-        let printed_by = self.text(&plan.printed_by).filter(|p| !p.is_empty());
+        // 信函格式 has no 印发 line.
+        let printed_by = self
+            .text(&plan.printed_by)
+            .filter(|p| !p.is_empty() && format != Format::Letter);
         let printed_on = self.date(&plan.printed_on, "printed_on").or(date);
         let imprint = (cc.is_some() || printed_by.is_some()).then(|| Imprint {
             cc,
             printed_by: printed_by.clone(),
-            printed_on: printed_by.as_ref().and(printed_on).map(|d| format!("{}印发", d.chinese())),
+            printed_on: printed_by
+                .as_ref()
+                .and(printed_on)
+                .map(|d| format!("{}印发", d.chinese())),
         });
 
         let mut attendance = Vec::new();
-        for (label, value) in [("出席", &plan.attendees), ("请假", &plan.absentees), ("列席", &plan.observers)] {
+        for (label, value) in [
+            ("出席", &plan.attendees),
+            ("请假", &plan.absentees),
+            ("列席", &plan.observers),
+        ] {
             let names = self.texts(value);
             if !names.is_empty() {
-                attendance.push(Attendance { label: label.to_string(), names: names.join("，") });
+                attendance.push(Attendance {
+                    label: label.to_string(),
+                    names: names.join("，"),
+                });
             }
         }
 
@@ -622,6 +730,7 @@ impl<'a> Builder<'a> {
             note,
             attachments,
             imprint,
+            duplex: plan.duplex.as_ref().is_some_and(|d| *d.get_ref()),
             metadata,
         })
     }
@@ -636,9 +745,15 @@ fn default_mark(format: Format, issuers: &[String]) -> Mark {
         Format::Minutes => "纪要",
     };
     if issuers.len() > 1 && !suffix.is_empty() {
-        Mark { lines: issuers.to_vec(), suffix: Some(suffix.to_string()) }
+        Mark {
+            lines: issuers.to_vec(),
+            suffix: Some(suffix.to_string()),
+        }
     } else {
-        Mark { lines: vec![format!("{}{suffix}", issuers.join(""))], suffix: None }
+        Mark {
+            lines: vec![format!("{}{suffix}", issuers.join(""))],
+            suffix: None,
+        }
     }
 }
 
@@ -686,7 +801,9 @@ fn resolve_path(plan_dir: &Path, root: &Path, rel: &str) -> Result<PathBuf, Path
     if !lexical.starts_with(root) {
         return Err(PathProblem::Escapes);
     }
-    let real = joined.canonicalize().map_err(|_| PathProblem::Missing(joined.clone()))?;
+    let real = joined
+        .canonicalize()
+        .map_err(|_| PathProblem::Missing(joined.clone()))?;
     if !real.starts_with(root) {
         return Err(PathProblem::Escapes);
     }

@@ -185,7 +185,10 @@ impl FontSet {
     /// Resolves every role. Font files are only read once a document uses
     /// them; embedded files are parsed once for their metadata.
     pub fn new(options: &FontOptions) -> FontSet {
-        let mut store = CountedStore { store: FontStore::new(), len: 0 };
+        let mut store = CountedStore {
+            store: FontStore::new(),
+            len: 0,
+        };
         let mut roles: Vec<Option<RoleFace>> = vec![None; Role::ALL.len()];
 
         let wants_installed = options.system_fonts || !options.font_paths.is_empty();
@@ -233,7 +236,10 @@ impl FontSet {
                 index,
             };
             for role in needed_by {
-                roles[role_slot(role)] = Some(RoleFace { role, ..face.clone() });
+                roles[role_slot(role)] = Some(RoleFace {
+                    role,
+                    ..face.clone()
+                });
             }
             if font.file == FALLBACK_FILE {
                 fallback = Some(face);
@@ -283,7 +289,10 @@ impl FontSet {
         let book = self.book();
         [self.role(role).index, self.fallback.index]
             .into_iter()
-            .any(|i| book.info(i).is_some_and(|info| info.coverage.contains(c as u32)))
+            .any(|i| {
+                book.info(i)
+                    .is_some_and(|info| info.coverage.contains(c as u32))
+            })
     }
 }
 
@@ -340,13 +349,25 @@ fn find_installed(
             }
             let family = info.family.clone();
             let weight = info.variant.weight.to_number();
-            let index = store.push(FontPath { path: path.clone(), index: face.index }, info);
+            let index = store.push(
+                FontPath {
+                    path: path.clone(),
+                    index: face.index,
+                },
+                info,
+            );
             let origin = if user {
                 Origin::User(path.clone())
             } else {
                 Origin::System(path.clone())
             };
-            return Some(RoleFace { role, family, weight, origin, index });
+            return Some(RoleFace {
+                role,
+                family,
+                weight,
+                origin,
+                index,
+            });
         }
     }
     None

@@ -36,7 +36,10 @@ pub fn parse(markdown: &str) -> Body {
         parser.event(event, range);
     }
     parser.flush();
-    let mut body = Body { blocks: run_in_headings(parser.blocks), notes: parser.notes };
+    let mut body = Body {
+        blocks: run_in_headings(parser.blocks),
+        notes: parser.notes,
+    };
     number_headings(&mut body.blocks);
     body
 }
@@ -45,7 +48,6 @@ pub fn parse(markdown: &str) -> Body {
 #[derive(Default)]
 struct Inline {
     runs: Vec<Run>,
-    start: usize,
     soft_break: bool,
 }
 
@@ -123,10 +125,10 @@ impl Converter {
         }
     }
 
-    fn text(&mut self, text: &str, range: &Range<usize>) {
+    fn text(&mut self, text: &str) {
         let style = self.style();
         let prefix = self.item_prefix.take();
-        let inline = self.inline.get_or_insert_with(|| Inline { start: range.start, ..Inline::default() });
+        let inline = self.inline.get_or_insert_with(Inline::default);
         if let Some(prefix) = prefix {
             inline.push(&prefix, Style::Plain);
         }
@@ -146,12 +148,12 @@ impl Converter {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
-            Event::Text(text) | Event::Code(text) => self.text(&text, &range),
-            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text, &range),
+            Event::Text(text) | Event::Code(text) => self.text(&text),
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text),
             Event::Html(text) | Event::InlineHtml(text) => {
                 // Printed literally: user text is data, never markup.
                 let text = text.trim_end_matches('\n').to_string();
-                self.text(&text, &range);
+                self.text(&text);
             }
             Event::SoftBreak => {
                 if let Some(inline) = &mut self.inline {
@@ -193,7 +195,7 @@ impl Converter {
                     }
                 };
                 self.heading = Some((level, range.start));
-                self.inline = Some(Inline { start: range.start, ..Inline::default() });
+                self.inline = Some(Inline::default());
             }
             Tag::List(start) => {
                 self.flush();
@@ -223,7 +225,7 @@ impl Converter {
                 }
             }
             Tag::TableRow => {}
-            Tag::TableCell => self.inline = Some(Inline { start: range.start, ..Inline::default() }),
+            Tag::TableCell => self.inline = Some(Inline::default()),
             Tag::Emphasis => self.emphasis += 1,
             Tag::Strong => self.strong += 1,
             Tag::Image { .. } => self.notes.push(MarkdownNote {
@@ -265,7 +267,11 @@ impl Converter {
                 self.lists.pop();
             }
             TagEnd::TableCell => {
-                let runs = self.inline.take().and_then(Inline::finish).unwrap_or_default();
+                let runs = self
+                    .inline
+                    .take()
+                    .and_then(Inline::finish)
+                    .unwrap_or_default();
                 if let Some(t) = &mut self.table {
                     t.row.push(runs);
                 }
@@ -317,7 +323,10 @@ fn run_in_headings(blocks: Vec<Block>) -> Vec<Block> {
     for block in blocks {
         match (pending.take(), block) {
             (Some(heading), Block::Paragraph { lead: None, runs }) => {
-                out.push(Block::Paragraph { lead: Some(heading), runs });
+                out.push(Block::Paragraph {
+                    lead: Some(heading),
+                    runs,
+                });
             }
             (previous, block) => {
                 if let Some(h) = previous {
@@ -395,9 +404,15 @@ mod tests {
             .iter()
             .filter_map(|b| match b {
                 Block::Heading(h) => Some(format!("{}{}", h.number, plain_text(&h.runs))),
-                Block::Paragraph { lead: Some(h), runs } => {
-                    Some(format!("{}{}|{}", h.number, plain_text(&h.runs), plain_text(runs)))
-                }
+                Block::Paragraph {
+                    lead: Some(h),
+                    runs,
+                } => Some(format!(
+                    "{}{}|{}",
+                    h.number,
+                    plain_text(&h.runs),
+                    plain_text(runs)
+                )),
                 _ => None,
             })
             .collect()
@@ -408,22 +423,41 @@ mod tests {
         let body = parse("# 甲\n## 乙\n## 丙\n### 丁\n#### 戊\n#### 己\n### 庚\n# 辛\n## 壬\n");
         assert_eq!(
             headings(&body.blocks),
-            ["一、甲", "（一）乙", "（二）丙", "1.丁", "（1）戊", "（2）己", "2.庚", "二、辛", "（一）壬"]
+            [
+                "一、甲",
+                "（一）乙",
+                "（二）丙",
+                "1.丁",
+                "（1）戊",
+                "（2）己",
+                "2.庚",
+                "二、辛",
+                "（一）壬"
+            ]
         );
     }
 
     #[test]
     fn typed_numbers_are_kept_and_continued() {
         let body = parse("# 三、总体要求\n# 工作措施\n### 5.突出重点\n### 落实责任\n");
-        assert_eq!(headings(&body.blocks), ["三、总体要求", "四、工作措施", "5.突出重点", "6.落实责任"]);
+        assert_eq!(
+            headings(&body.blocks),
+            ["三、总体要求", "四、工作措施", "5.突出重点", "6.落实责任"]
+        );
     }
 
     #[test]
     fn heading_with_full_stop_runs_into_paragraph() {
-        let body = parse("## 加强新闻宣传报道。\n\n围绕元旦春节。\n\n## 独立标题\n\n正文。\n\n## 结尾。\n");
+        let body = parse(
+            "## 加强新闻宣传报道。\n\n围绕元旦春节。\n\n## 独立标题\n\n正文。\n\n## 结尾。\n",
+        );
         assert_eq!(
             headings(&body.blocks),
-            ["（一）加强新闻宣传报道。|围绕元旦春节。", "（二）独立标题", "（三）结尾。"]
+            [
+                "（一）加强新闻宣传报道。|围绕元旦春节。",
+                "（二）独立标题",
+                "（三）结尾。"
+            ]
         );
         assert_eq!(body.blocks.len(), 4);
     }
@@ -437,10 +471,24 @@ mod tests {
     #[test]
     fn emphasis_and_soft_breaks() {
         let body = parse("这是*强调*和**重点**，\n换行继续 and\nLatin text.");
-        let Block::Paragraph { runs, .. } = &body.blocks[0] else { panic!() };
+        let Block::Paragraph { runs, .. } = &body.blocks[0] else {
+            panic!()
+        };
         assert_eq!(plain_text(runs), "这是强调和重点，换行继续 and Latin text.");
-        assert_eq!(runs[1], Run { text: "强调".into(), style: Style::Emphasis });
-        assert_eq!(runs[3], Run { text: "重点".into(), style: Style::Strong });
+        assert_eq!(
+            runs[1],
+            Run {
+                text: "强调".into(),
+                style: Style::Emphasis
+            }
+        );
+        assert_eq!(
+            runs[3],
+            Run {
+                text: "重点".into(),
+                style: Style::Strong
+            }
+        );
     }
 
     #[test]
@@ -455,13 +503,19 @@ mod tests {
                 Block::Table(_) => "table".into(),
             })
             .collect();
-        assert_eq!(texts, ["一、要点", "1. 深入学习。", "2.认真宣传。", "3.第三项"].map(|s| s.replace("1. ", "1.")));
+        assert_eq!(
+            texts,
+            ["一、要点", "1. 深入学习。", "2.认真宣传。", "3.第三项"]
+                .map(|s| s.replace("1. ", "1."))
+        );
     }
 
     #[test]
     fn gfm_tables_become_tables() {
         let body = parse("| 序号 | 内容 |\n|---|:-:|\n| 1 | 制定计划 |\n| 2 | 宣传 |\n");
-        let Block::Table(t) = &body.blocks[0] else { panic!("{:?}", body.blocks) };
+        let Block::Table(t) = &body.blocks[0] else {
+            panic!("{:?}", body.blocks)
+        };
         assert_eq!(t.header.len(), 2);
         assert_eq!(plain_text(&t.rows[1][1]), "宣传");
         assert_eq!(t.align, [Align::Auto, Align::Center]);
@@ -470,7 +524,12 @@ mod tests {
     #[test]
     fn markup_characters_stay_text() {
         let body = parse("#read(\"/etc/passwd\") $x$ <b>粗</b> \\# @ref [链接](http://x)");
-        let Block::Paragraph { runs, .. } = &body.blocks[0] else { panic!() };
-        assert_eq!(plain_text(runs), "#read(\"/etc/passwd\") $x$ <b>粗</b> # @ref 链接");
+        let Block::Paragraph { runs, .. } = &body.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(
+            plain_text(runs),
+            "#read(\"/etc/passwd\") $x$ <b>粗</b> # @ref 链接"
+        );
     }
 }

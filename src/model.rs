@@ -56,7 +56,10 @@ pub struct Run {
 
 impl Run {
     pub fn plain(text: impl Into<String>) -> Run {
-        Run { text: text.into(), style: Style::Plain }
+        Run {
+            text: text.into(),
+            style: Style::Plain,
+        }
     }
 }
 
@@ -102,7 +105,10 @@ pub enum Block {
     /// A heading on its own line.
     Heading(Heading),
     /// A paragraph; `lead` is a heading run into it (`（一）加强……。围绕……`).
-    Paragraph { lead: Option<Heading>, runs: Vec<Run> },
+    Paragraph {
+        lead: Option<Heading>,
+        runs: Vec<Run>,
+    },
     Table(Table),
 }
 
@@ -193,5 +199,7 @@ pub struct Document {
     pub note: Option<String>,
     pub attachments: Vec<Attachment>,
     pub imprint: Option<Imprint>,
+    /// Printed on both sides: the 版记 takes an even page.
+    pub duplex: bool,
     pub metadata: Metadata,
 }

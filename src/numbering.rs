@@ -5,11 +5,22 @@ pub fn chinese_numeral(n: u32) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => DIGITS[n as usize].to_string(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[(n - 10) as usize] }),
+        10..=19 => format!(
+            "十{}",
+            if n == 10 {
+                ""
+            } else {
+                DIGITS[(n - 10) as usize]
+            }
+        ),
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
-            if n % 10 == 0 { "" } else { DIGITS[(n % 10) as usize] }
+            if n % 10 == 0 {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            }
         ),
         _ => n.to_string(),
     }
@@ -17,7 +28,12 @@ pub fn chinese_numeral(n: u32) -> String {
 
 /// The value of a Chinese numeral such as `十二` or `二十`, if it is one.
 pub fn parse_chinese_numeral(s: &str) -> Option<u32> {
-    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         [] => None,
@@ -85,7 +101,11 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
         if !text[digits_end..].starts_with('、') {
             return None;
         }
-        (1, parse_chinese_numeral(&text[..digits_end])?, digits_end + '、'.len_utf8())
+        (
+            1,
+            parse_chinese_numeral(&text[..digits_end])?,
+            digits_end + '、'.len_utf8(),
+        )
     } else if first.is_ascii_digit() {
         let digits_end = text.find(|c: char| !c.is_ascii_digit())?;
         let rest = &text[digits_end..];
@@ -97,12 +117,20 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
         if sep == '.' && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
-        (3, text[..digits_end].parse().ok()?, digits_end + sep.len_utf8())
+        (
+            3,
+            text[..digits_end].parse().ok()?,
+            digits_end + sep.len_utf8(),
+        )
     } else {
         return None;
     };
     let spaces = text[end..].len() - text[end..].trim_start().len();
-    Some(ExplicitNumber { level, value, len: end + spaces })
+    Some(ExplicitNumber {
+        level,
+        value,
+        len: end + spaces,
+    })
 }
 
 /// Counters of the four levels; a level restarts under each new parent.
@@ -126,10 +154,6 @@ impl Counters {
             *deeper = 0;
         }
     }
-
-    pub fn get(&self, level: u8) -> u32 {
-        self.0[level as usize - 1]
-    }
 }
 
 #[cfg(test)]
@@ -147,7 +171,8 @@ mod tests {
 
     #[test]
     fn explicit_numbers_in_every_style() {
-        let n = |s: &str| explicit_number(s).map(move |e| (e.level, e.value, s[e.len..].to_string()));
+        let n =
+            |s: &str| explicit_number(s).map(move |e| (e.level, e.value, s[e.len..].to_string()));
         let some = |l, v, s: &str| Some((l, v, s.to_string()));
         assert_eq!(n("一、总体要求"), some(1, 1, "总体要求"));
         assert_eq!(n("十二、其他"), some(1, 12, "其他"));

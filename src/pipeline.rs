@@ -46,13 +46,30 @@ impl Engine {
         let built = document::build(&loaded, inputs, sources)?;
         let mut warnings = built.warnings;
         let text = text::render(&built.document);
-        let (layout, layout_warnings) =
-            render::layout(&built.document, built.seal.as_ref(), &self.fonts, &self.template, sources)?;
+        let (layout, layout_warnings) = render::layout(
+            &built.document,
+            built.seal.as_ref(),
+            &self.fonts,
+            &self.template,
+            sources,
+        )?;
         warnings.extend(layout_warnings);
-        let ident = format!("{}|{}", built.document.metadata.title, built.document.number.as_deref().unwrap_or(""));
+        let ident = format!(
+            "{}|{}",
+            built.document.metadata.title,
+            built.document.number.as_deref().unwrap_or("")
+        );
         let pdf = render::pdf(&layout, &ident)?;
         let pages = layout.pages().len();
-        Ok((Rendered { document: built.document, text, pdf, pages }, warnings))
+        Ok((
+            Rendered {
+                document: built.document,
+                text,
+                pdf,
+                pages,
+            },
+            warnings,
+        ))
     }
 
     /// Builds a plan and writes `NAME.pdf` and `NAME.txt` beside it (or into
@@ -70,14 +87,24 @@ impl Engine {
             Ok((rendered, warnings)) => {
                 outcome.diagnostics = warnings;
                 outcome.pages = rendered.pages;
-                let stem = plan_path.file_stem().map(|s| s.to_os_string()).unwrap_or_else(|| "notice".into());
+                let stem = plan_path
+                    .file_stem()
+                    .map(|s| s.to_os_string())
+                    .unwrap_or_else(|| "notice".into());
                 let dir = match out_dir {
                     Some(dir) => dir.to_path_buf(),
-                    None => plan_path.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")),
+                    None => plan_path
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| PathBuf::from(".")),
                 };
                 let pdf_path = dir.join(&stem).with_extension("pdf");
                 let txt_path = dir.join(&stem).with_extension("txt");
-                let written = write_outputs(&[(&pdf_path, &rendered.pdf), (&txt_path, rendered.text.as_bytes())]);
+                let written = write_outputs(&[
+                    (&pdf_path, &rendered.pdf),
+                    (&txt_path, rendered.text.as_bytes()),
+                ]);
                 match written {
                     Ok(()) => outcome.result = Ok(vec![pdf_path, txt_path]),
                     Err(d) => outcome.diagnostics.push(d),
@@ -96,24 +123,37 @@ impl Engine {
 pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Diagnostic> {
     let mut staged = Vec::new();
     for (path, bytes) in outputs {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|err| {
-            Diagnostic::error("io", format!("cannot create output folder {}: {err}", dir.display()))
+            Diagnostic::error(
+                "io",
+                format!("cannot create output folder {}: {err}", dir.display()),
+            )
         })?;
         let mut file = tempfile::Builder::new()
             .prefix(".notice-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|err| Diagnostic::error("io", format!("cannot write in {}: {err}", dir.display())))?;
+            .map_err(|err| {
+                Diagnostic::error("io", format!("cannot write in {}: {err}", dir.display()))
+            })?;
         std::io::Write::write_all(&mut file, bytes)
             .and_then(|()| output_permissions(file.as_file(), path))
             .and_then(|()| file.as_file().sync_all())
-            .map_err(|err| Diagnostic::error("io", format!("cannot write {}: {err}", path.display())))?;
+            .map_err(|err| {
+                Diagnostic::error("io", format!("cannot write {}: {err}", path.display()))
+            })?;
         staged.push((file, *path));
     }
     for (file, path) in staged {
         file.persist(path).map_err(|err| {
-            Diagnostic::error("io", format!("cannot replace {}: {}", path.display(), err.error))
+            Diagnostic::error(
+                "io",
+                format!("cannot replace {}: {}", path.display(), err.error),
+            )
         })?;
     }
     Ok(())

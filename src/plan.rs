@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Failed, FileId, SourceMap, closest};
@@ -41,11 +41,19 @@ pub const PLAN_KEYS: &[&str] = &[
     "attendees",
     "absentees",
     "observers",
+    "duplex",
 ];
 
 /// Every key of an `[[attachments]]` entry.
-pub const ATTACHMENT_KEYS: &[&str] =
-    &["title", "body", "body_file", "csv", "landscape", "label", "listed"];
+pub const ATTACHMENT_KEYS: &[&str] = &[
+    "title",
+    "body",
+    "body_file",
+    "csv",
+    "landscape",
+    "label",
+    "listed",
+];
 
 /// A string, or an array of strings (several issuers, addressees, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +116,8 @@ pub struct Plan {
     pub absentees: Option<Spanned<OneOrMany>>,
     /// 纪要格式: 列席 (extension).
     pub observers: Option<Spanned<OneOrMany>>,
+    /// Printed on both sides (extension): the 版记 goes on an even page.
+    pub duplex: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -164,9 +174,9 @@ impl LoadedPlan {
 
 /// Whether a path looks like a plan: `*.toml`, or `*.md` starting with `+++`.
 pub fn is_markdown(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
-    })
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// Reads a plan file (either form) and type-checks it.
@@ -213,7 +223,13 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<LoadedPlan, Failed> 
 
     let plan: Plan = toml::from_str(&toml_text)
         .map_err(|err| toml_error(&err, file, toml_offset, PLAN_KEYS, ATTACHMENT_KEYS))?;
-    Ok(LoadedPlan { path: path.to_path_buf(), file, toml_offset, plan, front_matter_body })
+    Ok(LoadedPlan {
+        path: path.to_path_buf(),
+        file,
+        toml_offset,
+        plan,
+        front_matter_body,
+    })
 }
 
 /// Checks that input is UTF-8, pointing at the first bad byte otherwise.
@@ -241,8 +257,13 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Failed> {
 }
 
 enum FrontMatter {
-    Closed { toml: Range<usize>, body: Range<usize> },
-    Unclosed { open: Range<usize> },
+    Closed {
+        toml: Range<usize>,
+        body: Range<usize>,
+    },
+    Unclosed {
+        open: Range<usize>,
+    },
 }
 
 /// Finds `+++` front matter at the very top of a Markdown plan.
@@ -262,7 +283,9 @@ fn split_front_matter(text: &str) -> Option<FrontMatter> {
             });
         }
     }
-    Some(FrontMatter::Unclosed { open: first.start..first.start + 3 })
+    Some(FrontMatter::Unclosed {
+        open: first.start..first.start + 3,
+    })
 }
 
 /// Ranges of each line including its newline.
@@ -272,7 +295,9 @@ fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         if start >= text.len() {
             return None;
         }
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+        let end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |i| start + i + 1);
         let range = start..end;
         start = end;
         Some(range)
@@ -376,7 +401,9 @@ fn parse_date_str(s: &str) -> Option<Date> {
         .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
         .filter(|p| !p.is_empty())
         .collect();
-    let [y, m, d] = nums.as_slice() else { return None };
+    let [y, m, d] = nums.as_slice() else {
+        return None;
+    };
     if y.len() != 4 {
         return None;
     }
@@ -404,7 +431,10 @@ mod tests {
         };
         assert_eq!(&text[toml], "title = \"x\"\n");
         assert_eq!(&text[body], "# 正文\n");
-        assert!(matches!(split_front_matter("+++\na=1\n"), Some(FrontMatter::Unclosed { .. })));
+        assert!(matches!(
+            split_front_matter("+++\na=1\n"),
+            Some(FrontMatter::Unclosed { .. })
+        ));
         assert!(split_front_matter("# no\n").is_none());
     }
 }

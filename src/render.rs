@@ -29,7 +29,10 @@ pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Va
         entry.insert("weight".into(), Value::Int(face.weight as i64));
         font_dict.insert(role_key(role).into(), Value::Dict(entry));
     }
-    font_dict.insert("fallback".into(), Value::Str(fonts.fallback().family.as_str().into()));
+    font_dict.insert(
+        "fallback".into(),
+        Value::Str(fonts.fallback().family.as_str().into()),
+    );
     // Typst cannot measure ink above the baseline, so the page number's dash
     // line is placed from the font's own outline.
     let dash = fonts.ink_middle(Role::Songti, '—').unwrap_or(0.3);
@@ -69,13 +72,18 @@ pub fn layout(
 ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
     let world = NoticeWorld::new(fonts, template, template_data(doc, fonts, seal));
     let result = typst::compile::<PagedDocument>(&world);
-    let warnings: Vec<Diagnostic> =
-        result.warnings.iter().map(|d| convert(d, &world, template, sources)).collect();
+    let warnings: Vec<Diagnostic> = result
+        .warnings
+        .iter()
+        .map(|d| convert(d, &world, template, sources))
+        .collect();
     match result.output {
         Ok(document) => Ok((document, warnings)),
         Err(errors) => {
-            let mut all: Vec<Diagnostic> =
-                errors.iter().map(|d| convert(d, &world, template, sources)).collect();
+            let mut all: Vec<Diagnostic> = errors
+                .iter()
+                .map(|d| convert(d, &world, template, sources))
+                .collect();
             all.extend(warnings);
             Err(Failed(all))
         }
@@ -109,8 +117,14 @@ fn convert(
     sources: &mut SourceMap,
 ) -> Diagnostic {
     let mut out = match diag.severity {
-        TypstSeverity::Error => Diagnostic::error("template", format!("template {}: {}", template.name(), diag.message)),
-        TypstSeverity::Warning => Diagnostic::warning("template", format!("template {}: {}", template.name(), diag.message)),
+        TypstSeverity::Error => Diagnostic::error(
+            "template",
+            format!("template {}: {}", template.name(), diag.message),
+        ),
+        TypstSeverity::Warning => Diagnostic::warning(
+            "template",
+            format!("template {}: {}", template.name(), diag.message),
+        ),
     };
     if let (Some(id), Some(range)) = (diag.span.id(), world.range(diag.span))
         && let Ok(source) = world.source(id)

@@ -58,12 +58,10 @@ impl Template {
                 path.display()
             );
         }
-        Ok(Template { name: path.display().to_string(), source: TemplateSource::Folder(folder) })
-    }
-
-    /// The default embedded template.
-    pub fn default_template() -> Template {
-        Template::load(DEFAULT_TEMPLATE).expect("the default template is embedded")
+        Ok(Template {
+            name: path.display().to_string(),
+            source: TemplateSource::Folder(folder),
+        })
     }
 
     /// Names of the templates compiled into the binary.
@@ -97,7 +95,9 @@ impl Template {
             }
             TemplateSource::Folder(root) => {
                 let path = vpath.realize(root).map_err(FileError::Realize)?;
-                let real = path.canonicalize().map_err(|err| FileError::from_io(err, &path))?;
+                let real = path
+                    .canonicalize()
+                    .map_err(|err| FileError::from_io(err, &path))?;
                 if !real.starts_with(root) {
                     return Err(FileError::AccessDenied);
                 }

@@ -43,7 +43,11 @@ pub fn render(doc: &Document) -> String {
     if !doc.attachment_notes.is_empty() {
         let mut lines = Vec::new();
         for (i, note) in doc.attachment_notes.iter().enumerate() {
-            let label = if i == 0 { "附件：" } else { "\u{3000}\u{3000}\u{3000}" };
+            let label = if i == 0 {
+                "附件："
+            } else {
+                "\u{3000}\u{3000}\u{3000}"
+            };
             let number = note.number.as_deref().unwrap_or("");
             lines.push(format!("{INDENT}{label}{number}{}", note.name));
         }
@@ -51,7 +55,12 @@ pub fn render(doc: &Document) -> String {
     }
 
     if !doc.attendance.is_empty() {
-        out.section(doc.attendance.iter().map(|a| format!("{}：{}", a.label, a.names)).collect());
+        out.section(
+            doc.attendance
+                .iter()
+                .map(|a| format!("{}：{}", a.label, a.names))
+                .collect(),
+        );
     }
 
     let mut closing = doc.signature.clone();
@@ -76,8 +85,11 @@ pub fn render(doc: &Document) -> String {
         if let Some(cc) = &imprint.cc {
             lines.push(format!("抄送：{cc}"));
         }
-        let printed: Vec<&str> =
-            [&imprint.printed_by, &imprint.printed_on].into_iter().flatten().map(String::as_str).collect();
+        let printed: Vec<&str> = [&imprint.printed_by, &imprint.printed_on]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         if !printed.is_empty() {
             lines.push(printed.join("\t"));
         }
@@ -98,7 +110,12 @@ impl Sections {
     }
 
     fn finish(self) -> String {
-        let mut text = self.0.iter().map(|s| s.join("\n")).collect::<Vec<_>>().join("\n\n");
+        let mut text = self
+            .0
+            .iter()
+            .map(|s| s.join("\n"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
         text.push('\n');
         text
     }

@@ -8,8 +8,14 @@ use support::*;
 /// The text twin of each shipped example, compared with a reviewed golden.
 #[test]
 fn text_twins_match_their_goldens() {
-    for (built, golden) in [(yonghe(), "yonghe-notice"), (upward(), "upward-request"), (joint(), "markdown-joint")] {
-        let expected = std::fs::read_to_string(repo().join("tests/golden").join(format!("{golden}.txt"))).unwrap();
+    for (built, golden) in [
+        (yonghe(), "yonghe-notice"),
+        (upward(), "upward-request"),
+        (joint(), "markdown-joint"),
+    ] {
+        let expected =
+            std::fs::read_to_string(repo().join("tests/golden").join(format!("{golden}.txt")))
+                .unwrap();
         assert!(
             built.text == expected,
             "{golden}: text twin differs from tests/golden/{golden}.txt\n--- got ---\n{}",
@@ -45,10 +51,15 @@ fn text_twin_has_every_element_in_reading_order() {
     ];
     let mut from = 0;
     for item in order {
-        let at = text[from..].find(item).unwrap_or_else(|| panic!("{item:?} missing or out of order in:\n{text}"));
+        let at = text[from..]
+            .find(item)
+            .unwrap_or_else(|| panic!("{item:?} missing or out of order in:\n{text}"));
         from += at + item.len();
     }
-    assert!(!text.contains("— 1 —"), "page numbers are not words of the document");
+    assert!(
+        !text.contains("— 1 —"),
+        "page numbers are not words of the document"
+    );
 }
 
 #[test]
@@ -57,7 +68,11 @@ fn every_key_of_the_contract_builds() {
     std::fs::write(dir.join("body.md"), "# 总体要求\n\n正文{{ who }}。\n").unwrap();
     std::fs::write(dir.join("a.md"), "附件正文。\n").unwrap();
     std::fs::write(dir.join("t.csv"), "甲,乙\n1,2\n").unwrap();
-    std::fs::copy(repo().join("examples/upward-request/seal.svg"), dir.join("seal.svg")).unwrap();
+    std::fs::copy(
+        repo().join("examples/upward-request/seal.svg"),
+        dir.join("seal.svg"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("plan.toml"),
         r#"
@@ -124,36 +139,71 @@ body = "内联正文。"
         "抄送：市委办公室，市人大常委会办公室。",
         "甲市人民政府办公室\t2024年5月7日印发",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
     }
-    assert!(!text.contains("2.表格"), "an unlisted attachment is not in the 附件说明");
+    assert!(
+        !text.contains("2.表格"),
+        "an unlisted attachment is not in the 附件说明"
+    );
     // The closing (附件说明, seals, date, 附注) would end one line past page 1;
     // it moves with the last paragraph instead of leaving the 附注 alone.
     let pdf = &built.pdf;
     let note = pdf.exact_line("（此件公开发布）");
     let date = pdf.exact_line("2024年5月6日");
     assert_eq!(note.page, date.page, "附注 stays with the date");
-    assert!(pdf.lines(date.page).iter().any(|l| l.text() == "正文内容。"), "the last paragraph moved along");
+    assert!(
+        pdf.lines(date.page)
+            .iter()
+            .any(|l| l.text() == "正文内容。"),
+        "the last paragraph moved along"
+    );
 }
 
 #[test]
 fn markdown_plan_with_front_matter_builds() {
     let built = build_source(
         "front-matter",
-        &[("notice.md", "+++\ntitle = \"关于前置元数据的通知\"\nissuer = \"某局\"\ndate = 2024-01-02\n+++\n\n# 第一部分\n\n内容。\n")],
+        &[(
+            "notice.md",
+            "+++\ntitle = \"关于前置元数据的通知\"\nissuer = \"某局\"\ndate = 2024-01-02\n+++\n\n# 第一部分\n\n内容。\n",
+        )],
     );
     assert!(built.text.contains("关于前置元数据的通知"));
-    assert!(built.text.contains("\u{3000}\u{3000}一、第一部分\n\u{3000}\u{3000}内容。"));
+    assert!(
+        built
+            .text
+            .contains("\u{3000}\u{3000}一、第一部分\n\u{3000}\u{3000}内容。")
+    );
 }
 
 #[test]
 fn command_line_vars_override_plan_vars() {
     let dir = scratch("cli-vars");
-    std::fs::write(dir.join("plan.toml"), "title = \"关于{{ year }}年工作的通知\"\nbody = \"{{ year }}年。\"\n[vars]\nyear = 2023\n").unwrap();
-    let out = notice(&["build", "--no-system-fonts", "--var", "year=2025", dir.join("plan.toml").to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        dir.join("plan.toml"),
+        "title = \"关于{{ year }}年工作的通知\"\nbody = \"{{ year }}年。\"\n[vars]\nyear = 2023\n",
+    )
+    .unwrap();
+    let out = notice(&[
+        "build",
+        "--no-system-fonts",
+        "--var",
+        "year=2025",
+        dir.join("plan.toml").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
-    assert!(text.contains("关于2025年工作的通知") && text.contains("2025年。"), "{text}");
+    assert!(
+        text.contains("关于2025年工作的通知") && text.contains("2025年。"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -166,25 +216,47 @@ fn numbering_restarts_continues_and_runs_in_in_the_pdf() {
         )],
     );
     let pdf = &built.pdf;
-    for line in ["一、甲", "（一）乙。乙的正文。", "（二）丙", "1.丁", "三、戊", "（一）己", "（1）庚"] {
+    for line in [
+        "一、甲",
+        "（一）乙。乙的正文。",
+        "（二）丙",
+        "1.丁",
+        "三、戊",
+        "（一）己",
+        "（1）庚",
+    ] {
         pdf.exact_line(line);
     }
 }
 
 #[test]
 fn user_text_prints_literally() {
-    let nasty = "#read(\\\"/etc/passwd\\\") $x^2$ [链接] <label> @ref \\\\ #set page(width: 1cm) 】";
+    let nasty =
+        "#read(\\\"/etc/passwd\\\") $x^2$ [链接] <label> @ref \\\\ #set page(width: 1cm) 】";
     let built = build_source(
         "literal",
-        &[("plan.toml", &format!("title = \"{nasty}\"\nbody = \"正文 {nasty}\"\nissuer = \"{nasty}\"\n"))],
+        &[(
+            "plan.toml",
+            &format!("title = \"{nasty}\"\nbody = \"正文 {nasty}\"\nissuer = \"{nasty}\"\n"),
+        )],
     );
     let text = &built.text;
     let expected = "#read(\"/etc/passwd\") $x^2$ [链接] <label> @ref \\ #set page(width: 1cm) 】";
     assert!(text.contains(expected), "{text}");
     let pdf_text: String = built.pdf.all_lines().iter().map(Line::text).collect();
-    assert!(pdf_text.contains("#read(\"/etc/passwd\")"), "printed in the PDF: {pdf_text}");
+    assert!(
+        pdf_text.contains("#read(\"/etc/passwd\")"),
+        "printed in the PDF: {pdf_text}"
+    );
     assert!(!pdf_text.contains("root:"), "no file was read");
-    assert!(built.pdf.page_sizes.iter().all(|(w, _)| (*w - 210.0).abs() < 0.1), "no markup ran");
+    assert!(
+        built
+            .pdf
+            .page_sizes
+            .iter()
+            .all(|(w, _)| (*w - 210.0).abs() < 0.1),
+        "no markup ran"
+    );
 }
 
 #[test]
@@ -195,29 +267,81 @@ fn a_users_font_takes_precedence_for_its_role() {
     // A 楷体 stand-in: the Hei outlines under the family name KaiTi.
     let data = std::fs::read(repo().join("fonts/FandolHei-Regular.otf")).unwrap();
     std::fs::write(fonts.join("kaiti.otf"), fontname::rename(&data, "KaiTi")).unwrap();
-    std::fs::write(dir.join("plan.toml"), "title = \"关于字体的通知\"\nbody = \"\"\"\n## 二级标题\n\n正文。\n\"\"\"\n").unwrap();
-    let out = notice(&["build", "--no-system-fonts", "--font-path", fonts.to_str().unwrap(), dir.join("plan.toml").to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(
+        dir.join("plan.toml"),
+        "title = \"关于字体的通知\"\nbody = \"\"\"\n## 二级标题\n\n正文。\n\"\"\"\n",
+    )
+    .unwrap();
+    let out = notice(&[
+        "build",
+        "--no-system-fonts",
+        "--font-path",
+        fonts.to_str().unwrap(),
+        dir.join("plan.toml").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf = Pdf::parse(&std::fs::read(dir.join("plan.pdf")).unwrap());
     let heading = pdf.exact_line("（一）二级标题");
-    assert!(heading.glyphs.iter().all(|g| !g.font.starts_with("FandolKai")), "the user's 楷体 replaces the embedded one: {}", heading.glyphs[0].font);
+    assert!(
+        heading
+            .glyphs
+            .iter()
+            .all(|g| !g.font.starts_with("FandolKai")),
+        "the user's 楷体 replaces the embedded one: {}",
+        heading.glyphs[0].font
+    );
     let body = pdf.exact_line("正文。");
-    assert!(body.glyphs[0].font.starts_with("FandolFang"), "other roles keep the embedded face");
+    assert!(
+        body.glyphs[0].font.starts_with("FandolFang"),
+        "other roles keep the embedded face"
+    );
 
     // Without --font-path the embedded 楷体 is used.
-    let out = notice(&["build", "--no-system-fonts", dir.join("plan.toml").to_str().unwrap()]);
+    let out = notice(&[
+        "build",
+        "--no-system-fonts",
+        dir.join("plan.toml").to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let pdf = Pdf::parse(&std::fs::read(dir.join("plan.pdf")).unwrap());
-    assert!(pdf.exact_line("（一）二级标题").glyphs[0].font.starts_with("FandolKai"));
+    assert!(
+        pdf.exact_line("（一）二级标题").glyphs[0]
+            .font
+            .starts_with("FandolKai")
+    );
 }
 
 #[test]
 fn rare_characters_fall_back_to_the_embedded_song_face() {
     // 㐀 (CJK Ext A) and 䶮 are outside GB2312: Fandol lacks them.
-    let built = build_source("fallback", &[("plan.toml", "title = \"关于测试的通知\"\nbody = \"䶮字和㐀字。\"\n")]);
+    let built = build_source(
+        "fallback",
+        &[(
+            "plan.toml",
+            "title = \"关于测试的通知\"\nbody = \"䶮字和㐀字。\"\n",
+        )],
+    );
     let line = built.pdf.exact_line("䶮字和㐀字。");
-    let rare: Vec<&Glyph> = line.glyphs.iter().filter(|g| g.ch == '䶮' || g.ch == '㐀').collect();
+    let rare: Vec<&Glyph> = line
+        .glyphs
+        .iter()
+        .filter(|g| g.ch == '䶮' || g.ch == '㐀')
+        .collect();
     assert_eq!(rare.len(), 2);
-    assert!(rare.iter().all(|g| g.font.starts_with("NotoSerifCJKsc-Regular")), "{:?}", rare.iter().map(|g| &g.font).collect::<Vec<_>>());
-    assert!(line.glyphs.iter().filter(|g| g.ch == '字').all(|g| g.font.starts_with("FandolFang")));
+    assert!(
+        rare.iter()
+            .all(|g| g.font.starts_with("NotoSerifCJKsc-Regular")),
+        "{:?}",
+        rare.iter().map(|g| &g.font).collect::<Vec<_>>()
+    );
+    assert!(
+        line.glyphs
+            .iter()
+            .filter(|g| g.ch == '字')
+            .all(|g| g.font.starts_with("FandolFang"))
+    );
 }

@@ -18,7 +18,15 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
         .load_dict(&mut WORDS.as_bytes())
         .expect("the embedded title word list is valid");
     // Words 公文 titles use that the general list may split.
-    for word in ["人民政府", "办公室", "办公厅", "工作要点", "实施方案", "实施意见", "工作方案"] {
+    for word in [
+        "人民政府",
+        "办公室",
+        "办公厅",
+        "工作要点",
+        "实施方案",
+        "实施意见",
+        "工作方案",
+    ] {
         jieba.add_word(word, Some(100_000), None);
     }
     jieba
@@ -45,7 +53,10 @@ pub fn title(text: &str, names: &[String]) -> Title {
                     && !first.is_ascii_digit()
                     && "年月日号届次个项条期批".contains(first))
                     || "，。、；：？！）》」』”’".contains(first)
-                    || prev.chars().last().is_some_and(|c| "（《「『“‘".contains(c))
+                    || prev
+                        .chars()
+                        .last()
+                        .is_some_and(|c| "（《「『“‘".contains(c))
             }
             _ => false,
         };
@@ -64,7 +75,11 @@ enum Part<'a> {
 
 /// Cuts `text` at every occurrence of a known name, longest names first.
 fn split_names<'a>(text: &'a str, names: &[String]) -> Vec<Part<'a>> {
-    let mut names: Vec<&str> = names.iter().map(|n| n.trim()).filter(|n| n.chars().count() > 1).collect();
+    let mut names: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| n.chars().count() > 1)
+        .collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     let mut parts = Vec::new();
     let mut rest = text;
@@ -98,7 +113,10 @@ mod tests {
 
     #[test]
     fn words_cover_the_title_in_order() {
-        let t = title("永和镇人民政府关于印发2020年应急管理宣传教育培训工作要点的通知", &[]);
+        let t = title(
+            "永和镇人民政府关于印发2020年应急管理宣传教育培训工作要点的通知",
+            &[],
+        );
         assert_eq!(t.words.concat(), t.text);
         assert!(t.words.contains(&"2020年".to_string()), "{:?}", t.words);
         assert!(t.words.contains(&"人民政府".to_string()), "{:?}", t.words);
@@ -107,17 +125,35 @@ mod tests {
 
     #[test]
     fn issuer_names_are_never_broken() {
-        let names = ["蓬溪县应急管理局".to_string(), "蓬溪县消防救援大队".to_string()];
-        let t = title("蓬溪县应急管理局 蓬溪县消防救援大队关于印发工作方案的通知", &names);
+        let names = [
+            "蓬溪县应急管理局".to_string(),
+            "蓬溪县消防救援大队".to_string(),
+        ];
+        let t = title(
+            "蓬溪县应急管理局 蓬溪县消防救援大队关于印发工作方案的通知",
+            &names,
+        );
         assert_eq!(t.words[0], "蓬溪县应急管理局");
-        assert!(t.words.contains(&"蓬溪县消防救援大队".to_string()), "{:?}", t.words);
+        assert!(
+            t.words.contains(&"蓬溪县消防救援大队".to_string()),
+            "{:?}",
+            t.words
+        );
         assert_eq!(t.words.concat(), t.text);
     }
 
     #[test]
     fn punctuation_sticks_to_its_word() {
         let t = title("关于《安全生产法》宣传的通知", &[]);
-        assert!(t.words.iter().any(|w| w.starts_with('《') && w.len() > 3), "{:?}", t.words);
-        assert!(!t.words.iter().any(|w| w.starts_with('》')), "{:?}", t.words);
+        assert!(
+            t.words.iter().any(|w| w.starts_with('《') && w.len() > 3),
+            "{:?}",
+            t.words
+        );
+        assert!(
+            !t.words.iter().any(|w| w.starts_with('》')),
+            "{:?}",
+            t.words
+        );
     }
 }

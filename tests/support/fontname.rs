@@ -11,9 +11,16 @@ fn u32_at(d: &[u8], i: usize) -> u32 {
 
 /// A name table naming the font `family` (Windows, US English).
 fn name_table(family: &str) -> Vec<u8> {
-    let ps: String = family.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    let entries: [(u16, String); 4] =
-        [(1, family.to_string()), (2, "Regular".into()), (4, family.to_string()), (6, if ps.is_empty() { "UserFont".into() } else { ps })];
+    let ps: String = family
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let entries: [(u16, String); 4] = [
+        (1, family.to_string()),
+        (2, "Regular".into()),
+        (4, family.to_string()),
+        (6, if ps.is_empty() { "UserFont".into() } else { ps }),
+    ];
     let mut strings = Vec::new();
     let mut records = Vec::new();
     for (id, text) in &entries {

@@ -63,10 +63,19 @@ pub struct Built {
 pub fn build_plan(plan: &Path) -> Built {
     let out = notice(&["build", "--no-system-fonts", plan.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "build of {} failed:\n{stderr}", plan.display());
+    assert!(
+        out.status.success(),
+        "build of {} failed:\n{stderr}",
+        plan.display()
+    );
     let pdf_bytes = std::fs::read(plan.with_extension("pdf")).unwrap();
     let text = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
-    Built { pdf: Pdf::parse(&pdf_bytes), pdf_bytes, text, stderr }
+    Built {
+        pdf: Pdf::parse(&pdf_bytes),
+        pdf_bytes,
+        text,
+        stderr,
+    }
 }
 
 /// Writes a plan (and extra files) into a scratch folder and builds it.
@@ -86,8 +95,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let name = entry.file_name();
         if path.is_dir() {
             copy_dir(&path, &to.join(name));
-        } else if !matches!(path.extension().and_then(|e| e.to_str()), Some("pdf") | Some("png"))
-            && !(path.extension().is_some_and(|e| e == "txt") && path.with_extension("toml").exists())
+        } else if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pdf") | Some("png")
+        ) && !(path.extension().is_some_and(|e| e == "txt")
+            && path.with_extension("toml").exists())
         {
             std::fs::copy(&path, to.join(name)).unwrap();
         }
@@ -118,7 +130,10 @@ fn font_file(pdf_font: &str) -> &'static str {
         ("FandolHei", "FandolHei-Regular.otf"),
         ("FandolKai", "FandolKai-Regular.otf"),
         ("NotoSerifCJKsc-Bold", "NotoSerifCJKsc-Bold-subset.otf"),
-        ("NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Regular-fallback.otf"),
+        (
+            "NotoSerifCJKsc-Regular",
+            "NotoSerifCJKsc-Regular-fallback.otf",
+        ),
     ] {
         if pdf_font.starts_with(prefix) {
             return file;
@@ -138,10 +153,18 @@ pub fn ink_em(pdf_font: &str, ch: char) -> (f64, f64) {
         .lock()
         .unwrap()
         .entry(file)
-        .or_insert_with(|| Box::leak(std::fs::read(repo().join("fonts").join(file)).unwrap().into_boxed_slice()));
+        .or_insert_with(|| {
+            Box::leak(
+                std::fs::read(repo().join("fonts").join(file))
+                    .unwrap()
+                    .into_boxed_slice(),
+            )
+        });
     let face = ttf_parser::Face::parse(data, 0).unwrap();
     let upem = face.units_per_em() as f64;
-    let id = face.glyph_index(ch).unwrap_or_else(|| panic!("{file} lacks {ch}"));
+    let id = face
+        .glyph_index(ch)
+        .unwrap_or_else(|| panic!("{file} lacks {ch}"));
     let bbox = face.glyph_bounding_box(id).unwrap();
     (bbox.y_min as f64 / upem, bbox.y_max as f64 / upem)
 }
@@ -177,7 +200,11 @@ pub fn grid_line(line: &Line) -> f64 {
 /// Asserts a line sits exactly on a grid line and returns its index.
 pub fn on_grid(line: &Line) -> usize {
     let at = grid_line(line);
-    assert!((at - at.round()).abs() < 0.01, "line {:?} is off the grid (at {at:.3})", line.text());
+    assert!(
+        (at - at.round()).abs() < 0.01,
+        "line {:?} is off the grid (at {at:.3})",
+        line.text()
+    );
     at.round() as usize
 }
 

@@ -121,9 +121,10 @@ impl Pdf {
         pdf.pages = pages.len();
         for (number, page_id) in pages {
             let page = doc.get_dictionary(page_id).unwrap();
-            let media = page.get(b"MediaBox").and_then(|m| m.as_array()).map(|a| {
-                a.iter().map(number_of).collect::<Vec<f64>>()
-            });
+            let media = page
+                .get(b"MediaBox")
+                .and_then(|m| m.as_array())
+                .map(|a| a.iter().map(number_of).collect::<Vec<f64>>());
             let (w, h) = match media {
                 Ok(m) if m.len() == 4 => (m[2] - m[0], m[3] - m[1]),
                 _ => (595.276, 841.89),
@@ -139,13 +140,21 @@ impl Pdf {
 
     /// Text lines of a page (1-based), top to bottom.
     pub fn lines(&self, page: usize) -> Vec<Line> {
-        let mut glyphs: Vec<&Glyph> = self.glyphs.iter().filter(|g| g.page == page && g.angle.abs() < 1.0).collect();
+        let mut glyphs: Vec<&Glyph> = self
+            .glyphs
+            .iter()
+            .filter(|g| g.page == page && g.angle.abs() < 1.0)
+            .collect();
         glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
         let mut lines: Vec<Line> = Vec::new();
         for g in glyphs {
             match lines.last_mut() {
                 Some(line) if (line.y - g.y).abs() < 0.3 => line.glyphs.push(g.clone()),
-                _ => lines.push(Line { page, y: g.y, glyphs: vec![g.clone()] }),
+                _ => lines.push(Line {
+                    page,
+                    y: g.y,
+                    glyphs: vec![g.clone()],
+                }),
             }
         }
         for line in &mut lines {
@@ -164,7 +173,12 @@ impl Pdf {
         self.all_lines()
             .into_iter()
             .find(|l| l.text().contains(needle))
-            .unwrap_or_else(|| panic!("no line contains {needle:?}; lines: {:#?}", self.all_lines().iter().map(Line::text).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no line contains {needle:?}; lines: {:#?}",
+                    self.all_lines().iter().map(Line::text).collect::<Vec<_>>()
+                )
+            })
     }
 
     /// The first line whose whole text is `text`.
@@ -177,7 +191,11 @@ impl Pdf {
 
     /// The text of a page, line by line.
     pub fn page_text(&self, page: usize) -> String {
-        self.lines(page).iter().map(Line::text).collect::<Vec<_>>().join("\n")
+        self.lines(page)
+            .iter()
+            .map(Line::text)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -262,7 +280,13 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(doc: &'a Document, page: usize, page_height: f64, out: &'a mut Pdf) -> Self {
-        Reader { doc, page, page_height, out, fonts: HashMap::new() }
+        Reader {
+            doc,
+            page,
+            page_height,
+            out,
+            fonts: HashMap::new(),
+        }
     }
 
     fn deref<'b>(&'b self, o: &'b Object) -> &'b Object {
@@ -270,7 +294,10 @@ impl<'a> Reader<'a> {
     }
 
     fn dict_in<'b>(&'b self, d: &'b Dictionary, key: &[u8]) -> Option<&'b Dictionary> {
-        d.get(key).ok().map(|o| self.deref(o)).and_then(|o| o.as_dict().ok())
+        d.get(key)
+            .ok()
+            .map(|o| self.deref(o))
+            .and_then(|o| o.as_dict().ok())
     }
 
     fn font(&mut self, resources: &Dictionary, name: &[u8]) -> Option<&FontInfo> {
@@ -295,14 +322,27 @@ impl<'a> Reader<'a> {
             Some((prefix, rest)) if prefix.len() == 6 => rest.to_string(),
             _ => base,
         };
-        let subtype = font.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+        let subtype = font
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"");
         let mut widths = HashMap::new();
         let mut default_width = 1000.0;
         let two_byte = subtype == b"Type0";
         if two_byte {
             if let Ok(desc) = font.get(b"DescendantFonts") {
-                let arr = self.deref(desc).as_array().ok().cloned().unwrap_or_default();
-                if let Some(cid) = arr.first().map(|o| self.deref(o)).and_then(|o| o.as_dict().ok()) {
+                let arr = self
+                    .deref(desc)
+                    .as_array()
+                    .ok()
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some(cid) = arr
+                    .first()
+                    .map(|o| self.deref(o))
+                    .and_then(|o| o.as_dict().ok())
+                {
                     if let Ok(dw) = cid.get(b"DW") {
                         default_width = number_of(self.deref(dw));
                     }
@@ -333,7 +373,15 @@ impl<'a> Reader<'a> {
             }
         } else if let (Ok(first), Ok(w)) = (font.get(b"FirstChar"), font.get(b"Widths")) {
             let first = number_of(self.deref(first)) as u32;
-            for (k, v) in self.deref(w).as_array().ok().cloned().unwrap_or_default().iter().enumerate() {
+            for (k, v) in self
+                .deref(w)
+                .as_array()
+                .ok()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 widths.insert(first + k as u32, number_of(self.deref(v)));
             }
         }
@@ -341,16 +389,31 @@ impl<'a> Reader<'a> {
         if let Ok(tu) = font.get(b"ToUnicode")
             && let Ok(stream) = self.deref(tu).as_stream()
         {
-            let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            let data = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
             parse_cmap(&String::from_utf8_lossy(&data), &mut to_unicode);
         }
-        FontInfo { name, widths, default_width, to_unicode, two_byte }
+        FontInfo {
+            name,
+            widths,
+            default_width,
+            to_unicode,
+            two_byte,
+        }
     }
 
     fn run(&mut self, content: &[u8], resources: &Dictionary, base: Matrix) {
-        let Ok(content) = Content::decode(content) else { return };
+        let Ok(content) = Content::decode(content) else {
+            return;
+        };
         let mut stack: Vec<State> = Vec::new();
-        let mut st = State { ctm: base, fill: [0.0; 3], stroke: [0.0; 3], line_width: 1.0 };
+        let mut st = State {
+            ctm: base,
+            fill: [0.0; 3],
+            stroke: [0.0; 3],
+            line_width: 1.0,
+        };
         let mut tm = Matrix::IDENTITY;
         let mut tlm = Matrix::IDENTITY;
         let mut font: Option<Vec<u8>> = None;
@@ -373,7 +436,8 @@ impl<'a> Reader<'a> {
                     }
                 }
                 "cm" if nums.len() == 6 => {
-                    st.ctm = Matrix([nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]]).then(st.ctm);
+                    st.ctm =
+                        Matrix([nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]]).then(st.ctm);
                 }
                 "w" if !nums.is_empty() => st.line_width = nums[0],
                 "rg" | "sc" | "scn" if nums.len() >= 3 => st.fill = [nums[0], nums[1], nums[2]],
@@ -406,10 +470,16 @@ impl<'a> Reader<'a> {
                     path.push((x, y + h, x, y, true));
                 }
                 "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "S" | "s" if !path.is_empty() => {
-                    let color = if op.operator.starts_with(['S', 's']) { st.stroke } else { st.fill };
+                    let color = if op.operator.starts_with(['S', 's']) {
+                        st.stroke
+                    } else {
+                        st.fill
+                    };
                     let points: Vec<(f64, f64)> = path
                         .iter()
-                        .flat_map(|(x1, y1, x2, y2, _)| [st.ctm.apply(*x1, *y1), st.ctm.apply(*x2, *y2)])
+                        .flat_map(|(x1, y1, x2, y2, _)| {
+                            [st.ctm.apply(*x1, *y1), st.ctm.apply(*x2, *y2)]
+                        })
                         .collect();
                     let (mut l, mut r, mut t, mut b) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
                     for (x, y) in points {
@@ -418,12 +488,21 @@ impl<'a> Reader<'a> {
                         t = t.min((self.page_height - y) * PT_TO_MM);
                         b = b.max((self.page_height - y) * PT_TO_MM);
                     }
-                    self.out.shapes.push(Shape { page: self.page, left: l, top: t, right: r, bottom: b, color });
+                    self.out.shapes.push(Shape {
+                        page: self.page,
+                        left: l,
+                        top: t,
+                        right: r,
+                        bottom: b,
+                        color,
+                    });
                     if op.operator.starts_with(['f', 'F']) {
                         path.clear();
                         continue;
                     }
-                    let scale = (st.ctm.0[0] * st.ctm.0[3] - st.ctm.0[1] * st.ctm.0[2]).abs().sqrt();
+                    let scale = (st.ctm.0[0] * st.ctm.0[3] - st.ctm.0[1] * st.ctm.0[2])
+                        .abs()
+                        .sqrt();
                     for (x1, y1, x2, y2, straight) in path.drain(..) {
                         if !straight {
                             continue;
@@ -473,23 +552,44 @@ impl<'a> Reader<'a> {
                 "Tj" | "TJ" | "'" | "\"" => {
                     let Some(name) = font.clone() else { continue };
                     let items: Vec<Object> = match op.operator.as_str() {
-                        "TJ" => op.operands.first().and_then(|o| o.as_array().ok()).cloned().unwrap_or_default(),
+                        "TJ" => op
+                            .operands
+                            .first()
+                            .and_then(|o| o.as_array().ok())
+                            .cloned()
+                            .unwrap_or_default(),
                         _ => op.operands.last().cloned().into_iter().collect(),
                     };
-                    let Some(info) = self.font(resources, &name) else { continue };
+                    let Some(info) = self.font(resources, &name) else {
+                        continue;
+                    };
                     let info_name = info.name.clone();
                     let mut glyphs = Vec::new();
                     for item in items {
                         match item {
                             Object::String(bytes, _) => {
                                 let codes: Vec<u32> = if info.two_byte {
-                                    bytes.chunks(2).map(|c| ((c[0] as u32) << 8) | *c.get(1).unwrap_or(&0) as u32).collect()
+                                    bytes
+                                        .chunks(2)
+                                        .map(|c| {
+                                            ((c[0] as u32) << 8) | *c.get(1).unwrap_or(&0) as u32
+                                        })
+                                        .collect()
                                 } else {
                                     bytes.iter().map(|b| *b as u32).collect()
                                 };
                                 for code in codes {
-                                    let w = info.widths.get(&code).copied().unwrap_or(info.default_width) / 1000.0;
-                                    let text = info.to_unicode.get(&code).cloned().unwrap_or_else(|| "\u{FFFD}".into());
+                                    let w = info
+                                        .widths
+                                        .get(&code)
+                                        .copied()
+                                        .unwrap_or(info.default_width)
+                                        / 1000.0;
+                                    let text = info
+                                        .to_unicode
+                                        .get(&code)
+                                        .cloned()
+                                        .unwrap_or_else(|| "\u{FFFD}".into());
                                     glyphs.push((text, w, tm));
                                     let mut advance = w * size + char_spacing;
                                     if code == 32 && !info.two_byte {
@@ -500,12 +600,15 @@ impl<'a> Reader<'a> {
                             }
                             other => {
                                 let adjust = number_of(&other);
-                                tm = Matrix::translate(-adjust / 1000.0 * size * hscale, 0.0).then(tm);
+                                tm = Matrix::translate(-adjust / 1000.0 * size * hscale, 0.0)
+                                    .then(tm);
                             }
                         }
                     }
                     for (text, w, at) in glyphs {
-                        let full = Matrix([size * hscale, 0.0, 0.0, size, 0.0, rise]).then(at).then(st.ctm);
+                        let full = Matrix([size * hscale, 0.0, 0.0, size, 0.0, rise])
+                            .then(at)
+                            .then(st.ctm);
                         let (x0, y0) = full.apply(0.0, 0.0);
                         let (x1, _) = full.apply(w, 0.0);
                         let [a, b, c, d, _, _] = full.0;
@@ -529,12 +632,26 @@ impl<'a> Reader<'a> {
                     }
                 }
                 "Do" => {
-                    let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else { continue };
-                    let Some(xobjects) = self.dict_in(resources, b"XObject") else { continue };
-                    let Ok(obj) = xobjects.get(name) else { continue };
-                    let Ok(stream) = self.deref(obj).as_stream() else { continue };
+                    let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
+                        continue;
+                    };
+                    let Some(xobjects) = self.dict_in(resources, b"XObject") else {
+                        continue;
+                    };
+                    let Ok(obj) = xobjects.get(name) else {
+                        continue;
+                    };
+                    let Ok(stream) = self.deref(obj).as_stream() else {
+                        continue;
+                    };
                     let stream = stream.clone();
-                    let subtype = stream.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()).unwrap_or(b"").to_vec();
+                    let subtype = stream
+                        .dict
+                        .get(b"Subtype")
+                        .ok()
+                        .and_then(|o| o.as_name().ok())
+                        .unwrap_or(b"")
+                        .to_vec();
                     if subtype == b"Image" {
                         let (x0, y0) = st.ctm.apply(0.0, 0.0);
                         let (x1, y1) = st.ctm.apply(1.0, 1.0);
@@ -559,7 +676,9 @@ impl<'a> Reader<'a> {
                             .dict_in(&stream.dict, b"Resources")
                             .cloned()
                             .unwrap_or_else(|| resources.clone());
-                        let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                        let data = stream
+                            .decompressed_content()
+                            .unwrap_or_else(|_| stream.content.clone());
                         let saved = std::mem::take(&mut self.fonts);
                         self.run(&data, &inner, matrix.then(st.ctm));
                         self.fonts = saved;
@@ -576,7 +695,9 @@ fn parse_cmap(text: &str, out: &mut HashMap<u32, String>) {
     let hex = |s: &str| u32::from_str_radix(s.trim_matches(|c| c == '<' || c == '>'), 16).ok();
     let utf16 = |s: &str| {
         let s = s.trim_matches(|c| c == '<' || c == '>');
-        let units: Vec<u16> = (0..s.len() / 4).filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok()).collect();
+        let units: Vec<u16> = (0..s.len() / 4)
+            .filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok())
+            .collect();
         String::from_utf16_lossy(&units)
     };
     let tokens: Vec<&str> = text.split_whitespace().collect();
@@ -595,7 +716,9 @@ fn parse_cmap(text: &str, out: &mut HashMap<u32, String>) {
             "beginbfrange" => {
                 i += 1;
                 while i + 2 < tokens.len() && tokens[i] != "endbfrange" {
-                    let (Some(lo), Some(hi)) = (hex(tokens[i]), hex(tokens[i + 1])) else { break };
+                    let (Some(lo), Some(hi)) = (hex(tokens[i]), hex(tokens[i + 1])) else {
+                        break;
+                    };
                     if tokens[i + 2].starts_with('[') {
                         let mut k = i + 2;
                         let mut code = lo;
