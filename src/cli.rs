@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::diagnostic::Severity;
 use crate::document::BuildInputs;
 use crate::fonts::{FontOptions, FontSet};
-use crate::pipeline::{Engine, Outcome};
+use crate::pipeline::{Engine, Options, Outcome};
 use crate::template::{DEFAULT_TEMPLATE, Template};
 
 /// Exit status for problems in the input.
@@ -36,6 +36,19 @@ struct Cli {
 enum Command {
     /// Build plans into PDF and plain text (PLAN.pdf and PLAN.txt beside each plan).
     Build(BuildArgs),
+    /// Check plans against GB/T 9704 and common practice without writing anything.
+    ///
+    /// Exits with 1 when it finds any problem.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Plan files: plan.toml, or notice.md with +++ TOML front matter.
+    #[arg(required = true, value_name = "PLAN")]
+    plans: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Args)]
@@ -46,6 +59,9 @@ struct BuildArgs {
     /// Write outputs into this folder instead of beside each plan.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Treat the checks' findings as errors: write nothing when there are any.
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -102,26 +118,67 @@ impl CommonArgs {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    crate::pipeline::clean_up_on_interrupt();
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
     }
 }
 
+fn engine_or_exit(common: &CommonArgs) -> Result<Engine, ExitCode> {
+    common.engine().map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
 fn build(args: BuildArgs) -> ExitCode {
-    let engine = match args.common.engine() {
+    let engine = match engine_or_exit(&args.common) {
         Ok(engine) => engine,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
+    };
+    let options = Options {
+        inputs: args.common.inputs(),
+        strict: args.strict,
+        out_dir: args.out.clone(),
+    };
+    let color = std::io::stderr().is_terminal();
+    let mut failed = false;
+    for plan in &args.plans {
+        let outcome = engine.build(plan, &options);
+        failed |= report(&outcome, color);
+    }
+    exit_status(failed)
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let engine = match engine_or_exit(&args.common) {
+        Ok(engine) => engine,
+        Err(code) => return code,
     };
     let inputs = args.common.inputs();
     let color = std::io::stderr().is_terminal();
     let mut failed = false;
     for plan in &args.plans {
-        let outcome = engine.build(plan, args.out.as_deref(), &inputs);
-        failed |= report(&outcome, color);
+        let outcome = engine.check(plan, &inputs);
+        for d in &outcome.diagnostics {
+            eprint!("{}", d.render(&outcome.sources, color));
+        }
+        if outcome.result.is_ok() {
+            eprintln!("{}: no problems found", plan.display());
+        } else {
+            eprintln!(
+                "{}: {} problem(s)",
+                plan.display(),
+                outcome.diagnostics.len()
+            );
+            failed = true;
+        }
     }
+    exit_status(failed)
+}
+
+fn exit_status(failed: bool) -> ExitCode {
     if failed {
         ExitCode::from(EXIT_INPUT)
     } else {

@@ -50,9 +50,11 @@ pub struct Built {
 #[derive(Debug, Clone)]
 pub struct TextOrigin {
     pub text: String,
+    /// The whole value (a TOML string or array, a body file).
     pub place: Place,
-    /// Whether byte offsets in `text` map one-to-one onto the file.
-    pub exact: bool,
+    /// Where `text` starts in the file when it stands there verbatim (no
+    /// escapes, no placeholders), so each character can be pointed at.
+    pub offset: Option<usize>,
 }
 
 /// Builds the document model of a loaded plan.
@@ -190,16 +192,30 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Where `text` stands verbatim, exactly once, inside `place`.
+    fn verbatim(&self, place: &Place, text: &str) -> Option<usize> {
+        let source = self.sources.text(place.file).get(place.span.clone())?;
+        let at = source.find(text)?;
+        (!text.is_empty() && !source[at + text.len()..].contains(text))
+            .then_some(place.span.start + at)
+    }
+
+    /// Records where a piece of document text came from.
+    fn origin(&mut self, raw: &str, filled: &str, place: &Place) {
+        let offset = (raw == filled).then(|| self.verbatim(place, raw)).flatten();
+        self.origins.push(TextOrigin {
+            text: filled.to_string(),
+            place: place.clone(),
+            offset,
+        });
+    }
+
     /// A plan string with placeholders filled.
     fn text(&mut self, value: &Option<Spanned<String>>) -> Option<String> {
         let value = value.as_ref()?;
         let place = self.plan_place(value);
         let out = self.fill(value.get_ref(), place.clone(), false)?;
-        self.origins.push(TextOrigin {
-            text: out.clone(),
-            place,
-            exact: false,
-        });
+        self.origin(value.get_ref(), &out, &place);
         Some(out.trim().to_string())
     }
 
@@ -212,11 +228,7 @@ impl<'a> Builder<'a> {
         let mut out = Vec::new();
         for item in &value.get_ref().0 {
             if let Some(text) = self.fill(item, place.clone(), false) {
-                self.origins.push(TextOrigin {
-                    text: text.clone(),
-                    place: place.clone(),
-                    exact: false,
-                });
+                self.origin(item, &text, &place);
                 let text = text.trim().to_string();
                 if !text.is_empty() {
                     out.push(text);
@@ -279,6 +291,15 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// How a path of the plan is shown in messages: as the plan spells it,
+    /// relative to the plan's folder.
+    fn shown(&self, rel: &str) -> PathBuf {
+        match self.loaded.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.join(rel),
+            _ => PathBuf::from(rel),
+        }
+    }
+
     /// Reads a UTF-8 text file used by the plan into the source map.
     fn read_text(&mut self, path: &Path, shown: &Path) -> Option<FileId> {
         let bytes = match std::fs::read(path) {
@@ -309,11 +330,15 @@ impl<'a> Builder<'a> {
         let Some(text) = self.fill(&body.text, place.clone(), !body.in_toml_string) else {
             return Vec::new();
         };
-        let exact = !body.in_toml_string && text == body.text;
+        // A body file stands verbatim; a TOML string does when it has no
+        // escapes (its text is then found at its offset).
+        let verbatim =
+            self.sources.text(body.file).get(place.span.clone()) == Some(body.text.as_str());
+        let exact = text == body.text && verbatim;
         self.origins.push(TextOrigin {
             text: text.clone(),
             place: place.clone(),
-            exact,
+            offset: exact.then_some(body.offset),
         });
         let Body { blocks, notes } = markdown::parse(&text);
         for note in notes {
@@ -323,7 +348,7 @@ impl<'a> Builder<'a> {
                 place.span.clone()
             };
             self.warnings.push(
-                Diagnostic::warning("markdown", note.message)
+                Diagnostic::warning(note.code, note.message)
                     .at(body.file, span)
                     .hint(note.hint),
             );
@@ -373,7 +398,7 @@ impl<'a> Builder<'a> {
         }
         if let Some(file) = body_file {
             let path = self.path(file, "body_file")?;
-            let id = self.read_text(&path, &self.loaded.dir().join(file.get_ref()))?;
+            let id = self.read_text(&path, &self.shown(file.get_ref()))?;
             return Some(BodyText {
                 text: self.sources.text(id).to_string(),
                 file: id,
@@ -386,7 +411,7 @@ impl<'a> Builder<'a> {
 
     fn csv_table(&mut self, value: &Spanned<String>) -> Option<Block> {
         let path = self.path(value, "csv")?;
-        let id = self.read_text(&path, &self.loaded.dir().join(value.get_ref()))?;
+        let id = self.read_text(&path, &self.shown(value.get_ref()))?;
         let text = self.sources.text(id).to_string();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

@@ -177,6 +177,8 @@ pub struct FontOptions {
 /// The fonts of one process: shared by every document it builds.
 pub struct FontSet {
     store: FontStore,
+    /// Number of faces in the store.
+    len: usize,
     roles: Vec<RoleFace>,
     fallback: RoleFace,
 }
@@ -247,6 +249,7 @@ impl FontSet {
         }
 
         FontSet {
+            len: store.len,
             store: store.store,
             roles: roles
                 .into_iter()
@@ -284,15 +287,14 @@ impl FontSet {
         Some((bbox.y_min as f64 + bbox.y_max as f64) / 2.0 / ttf.units_per_em() as f64)
     }
 
-    /// Whether the role's chain (its face, then the fallback) covers `c`.
-    pub fn covers(&self, role: Role, c: char) -> bool {
+    /// Whether any face Typst may use has a glyph for `c` (Typst falls back
+    /// from a role's face to every face in the book).
+    pub fn any_covers(&self, c: char) -> bool {
         let book = self.book();
-        [self.role(role).index, self.fallback.index]
-            .into_iter()
-            .any(|i| {
-                book.info(i)
-                    .is_some_and(|info| info.coverage.contains(c as u32))
-            })
+        (0..self.len).any(|i| {
+            book.info(i)
+                .is_some_and(|info| info.coverage.contains(c as u32))
+        })
     }
 }
 

@@ -16,6 +16,8 @@ use crate::numbering::{Counters, explicit_number, format_number};
 /// may expect (an image, a heading deeper than four levels, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkdownNote {
+    /// The check's name (see `lint`).
+    pub code: &'static str,
     pub span: Range<usize>,
     pub message: String,
     pub hint: String,
@@ -40,7 +42,13 @@ pub fn parse(markdown: &str) -> Body {
         blocks: run_in_headings(parser.blocks),
         notes: parser.notes,
     };
-    number_headings(&mut body.blocks);
+    let numbering = number_headings(&mut body.blocks);
+    body.notes.extend(numbering);
+    // Point at the text, not at the line breaks after it.
+    for note in &mut body.notes {
+        let text = markdown.get(note.span.clone()).unwrap_or("");
+        note.span.end = note.span.start + text.trim_end().len();
+    }
     body
 }
 
@@ -187,6 +195,7 @@ impl Converter {
                     HeadingLevel::H4 => 4,
                     _ => {
                         self.notes.push(MarkdownNote {
+                            code: "heading-depth",
                             span: range.clone(),
                             message: "headings go four levels deep (`#` to `####`); this one is set as level 4".into(),
                             hint: "use `####` for （1） and plain paragraphs below it".into(),
@@ -229,6 +238,7 @@ impl Converter {
             Tag::Emphasis => self.emphasis += 1,
             Tag::Strong => self.strong += 1,
             Tag::Image { .. } => self.notes.push(MarkdownNote {
+                code: "markdown-image",
                 span: range,
                 message: "images are not printed in the body; only their description is".into(),
                 hint: "a seal image goes in the plan's `seal` key".into(),
@@ -346,7 +356,9 @@ fn run_in_headings(blocks: Vec<Block>) -> Vec<Block> {
 }
 
 /// Gives every heading its number: the one typed, or the next in its level.
-fn number_headings(blocks: &mut [Block]) {
+/// Typed numbers that skip or belong to another level are reported.
+fn number_headings(blocks: &mut [Block]) -> Vec<MarkdownNote> {
+    let mut notes = Vec::new();
     let mut counters = Counters::default();
     for block in blocks {
         let heading = match block {
@@ -368,6 +380,34 @@ fn number_headings(blocks: &mut [Block]) {
         match explicit_number(&text) {
             Some(n) => {
                 let typed = text[..n.len].trim_end().to_string();
+                let expected = format_number(heading.level, counters.peek_next(heading.level));
+                if n.level != heading.level {
+                    notes.push(MarkdownNote {
+                        code: "numbering-level",
+                        span: heading.source.clone(),
+                        message: format!(
+                            "`{typed}` is a level-{} number on a level-{} heading",
+                            n.level, heading.level
+                        ),
+                        hint: format!(
+                            "write the heading with {} (`{}` numbers are level {}), or drop the typed number",
+                            "#".repeat(n.level as usize),
+                            typed,
+                            n.level
+                        ),
+                    });
+                } else if n.value != counters.peek_next(heading.level) {
+                    notes.push(MarkdownNote {
+                        code: "numbering-skip",
+                        span: heading.source.clone(),
+                        message: format!(
+                            "the numbering skips: `{typed}` where `{expected}` comes next"
+                        ),
+                        hint: format!(
+                            "number it `{expected}`, or drop the typed number and let notice count"
+                        ),
+                    });
+                }
                 strip_prefix_bytes(&mut heading.runs, n.len);
                 heading.number = typed;
                 heading.explicit = true;
@@ -379,6 +419,7 @@ fn number_headings(blocks: &mut [Block]) {
             }
         }
     }
+    notes
 }
 
 /// Removes the first `len` bytes of text from a list of runs.
@@ -460,6 +501,20 @@ mod tests {
             ]
         );
         assert_eq!(body.blocks.len(), 4);
+    }
+
+    #[test]
+    fn skipped_and_mixed_numbers_are_reported() {
+        let body = parse("# 一、甲\n# 三、丙\n## 1.丁\n");
+        let codes: Vec<&str> = body.notes.iter().map(|n| n.code).collect();
+        assert_eq!(codes, ["numbering-skip", "numbering-level"]);
+        assert!(
+            body.notes[0].message.contains("`二、`"),
+            "{}",
+            body.notes[0].message
+        );
+        let clean = parse("# 一、甲\n## （一）乙\n## 丙\n# 二、丁\n");
+        assert!(clean.notes.is_empty(), "{:?}", clean.notes);
     }
 
     #[test]

@@ -145,6 +145,11 @@ impl Counters {
         self.0[i]
     }
 
+    /// The number the next heading of `level` gets.
+    pub fn peek_next(&self, level: u8) -> u32 {
+        self.0[level as usize - 1] + 1
+    }
+
     /// Sets the count of `level` (an explicit number) and restarts the
     /// levels below it.
     pub fn set(&mut self, level: u8, value: u32) {
