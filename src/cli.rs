@@ -25,7 +25,8 @@ const EXIT_USAGE: u8 = 2;
 #[command(
     name = "notice",
     version,
-    about = "Compile Chinese official documents (公文) to GB/T 9704-2012 PDF and plain text"
+    about = "Compile Chinese official documents (公文) to GB/T 9704-2012 PDF and plain text",
+    after_help = "Exit status: 0 success; 1 a problem in the input (plan, body, CSV, template), each printed with its file, line and column; 2 a usage error."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -506,10 +506,10 @@ impl<'a> Builder<'a> {
         if let Some(source) = self.body_source(&plan.body, &plan.body_file, None) {
             body = self.markdown(&source);
         }
-        if let Some(csv) = &plan.csv {
-            if let Some(table) = self.csv_table(csv) {
-                body.push(table);
-            }
+        if let Some(csv) = &plan.csv
+            && let Some(table) = self.csv_table(csv)
+        {
+            body.push(table);
         }
         Attachment {
             label,

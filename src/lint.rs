@@ -331,7 +331,13 @@ fn secrecy_and_urgency(s: &Subject, out: &mut Vec<Diagnostic>) {
             .hint("add `secrecy = \"秘密\"` (or 机密, 绝密), or remove `secrecy_period`"),
         );
     }
-    let checks: [(&Option<Spanned<String>>, &[&str], &'static str, &str); 2] = [
+    type Check<'a> = (
+        &'a Option<Spanned<String>>,
+        &'a [&'a str],
+        &'static str,
+        &'static str,
+    );
+    let checks: [Check; 2] = [
         (&plan.secrecy, &SECRECY_LEVELS, "secrecy", "密级"),
         (&plan.urgency, &URGENCY_LEVELS, "urgency", "紧急程度"),
     ];

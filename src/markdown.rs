@@ -180,12 +180,8 @@ impl Converter {
 
     fn start(&mut self, tag: Tag, range: Range<usize>) {
         match tag {
-            Tag::Paragraph => {
-                // In a loose list item the paragraph keeps the item number.
-                if self.table.is_none() && self.item_prefix.is_none() {
-                    self.flush();
-                }
-            }
+            // In a loose list item the paragraph keeps the item number.
+            Tag::Paragraph if self.table.is_none() && self.item_prefix.is_none() => self.flush(),
             Tag::Heading { level, .. } => {
                 self.flush();
                 let level = match level {
@@ -250,11 +246,9 @@ impl Converter {
 
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
-            TagEnd::Paragraph => {
-                if self.table.is_none() {
-                    self.item_prefix = None;
-                    self.flush();
-                }
+            TagEnd::Paragraph if self.table.is_none() => {
+                self.item_prefix = None;
+                self.flush();
             }
             TagEnd::Heading(_) => {
                 let inline = self.inline.take().unwrap_or_default();

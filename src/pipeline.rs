@@ -157,7 +157,7 @@ impl Engine {
             (&txt_path, rendered.text.as_bytes()),
         ]) {
             Ok(()) => outcome.result = Ok(vec![pdf_path, txt_path]),
-            Err(d) => outcome.diagnostics.push(d),
+            Err(Failed(errors)) => outcome.diagnostics.extend(errors),
         }
         outcome
     }
@@ -209,7 +209,8 @@ pub fn today() -> Date {
 /// Writes every output to a temporary file beside its target first and
 /// renames them into place only when all were written, so a failure never
 /// leaves a truncated or half-updated pair.
-pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Diagnostic> {
+pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Failed> {
+    let io = |message: String| Failed::from(Diagnostic::error("io", message));
     let mut staged = Vec::new();
     for (path, bytes) in outputs {
         let dir = path
@@ -217,38 +218,30 @@ pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Diagnostic> {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|err| {
-            Diagnostic::error(
-                "io",
-                format!("cannot create output folder {}: {err}", dir.display()),
-            )
+            io(format!(
+                "cannot create output folder {}: {err}",
+                dir.display()
+            ))
         })?;
         let mut file = tempfile::Builder::new()
             .prefix(".notice-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|err| {
-                Diagnostic::error("io", format!("cannot write in {}: {err}", dir.display()))
-            })?;
+            .map_err(|err| io(format!("cannot write in {}: {err}", dir.display())))?;
         in_progress().insert(file.path().to_path_buf());
         std::io::Write::write_all(&mut file, bytes)
             .and_then(|()| output_permissions(file.as_file(), path))
             .and_then(|()| file.as_file().sync_all())
-            .map_err(|err| {
-                Diagnostic::error("io", format!("cannot write {}: {err}", path.display()))
-            })?;
+            .map_err(|err| io(format!("cannot write {}: {err}", path.display())))?;
         staged.push((file, *path));
     }
     let result = staged.into_iter().try_for_each(|(file, path)| {
         let temp = file.path().to_path_buf();
         let persisted = file.persist(path);
         in_progress().remove(&temp);
-        persisted.map(|_| ()).map_err(|err| {
-            in_progress().remove(err.file.path());
-            Diagnostic::error(
-                "io",
-                format!("cannot replace {}: {}", path.display(), err.error),
-            )
-        })
+        persisted
+            .map(|_| ())
+            .map_err(|err| io(format!("cannot replace {}: {}", path.display(), err.error)))
     });
     // Temporary files not renamed are deleted when dropped.
     in_progress().clear();

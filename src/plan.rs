@@ -185,6 +185,12 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<LoadedPlan, Failed> 
         Diagnostic::error("io", format!("cannot read plan {}: {err}", path.display()))
             .hint("check the path; a plan is a .toml file or a .md file with +++ front matter")
     })?;
+    parse(path, bytes, sources)
+}
+
+/// Reads a plan from its bytes; `path` says which form it is and where
+/// relative paths start.
+pub fn parse(path: &Path, bytes: Vec<u8>, sources: &mut SourceMap) -> Result<LoadedPlan, Failed> {
     let text = decode_utf8(path, bytes)?;
     let file = sources.add(path, text);
     let text = sources.text(file).to_string();
@@ -368,7 +374,8 @@ impl Date {
     }
 
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -398,7 +405,7 @@ pub fn parse_date(value: &toml::Value) -> Result<Date, String> {
 
 fn parse_date_str(s: &str) -> Option<Date> {
     let nums: Vec<&str> = s
-        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
+        .split(['-', '/', '.', '年', '月', '日'])
         .filter(|p| !p.is_empty())
         .collect();
     let [y, m, d] = nums.as_slice() else {

@@ -164,8 +164,7 @@ fn order_format() {
     let body_last = pdf
         .lines(body.page)
         .into_iter()
-        .filter(|l| l.y < signer.y && l.y >= body.y)
-        .last()
+        .rfind(|l| l.y < signer.y && l.y >= body.y)
         .unwrap();
     assert_eq!(
         on_grid(&signer),

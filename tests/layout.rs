@@ -267,7 +267,7 @@ fn number_sits_two_lines_under_the_mark_and_the_red_rule_4mm_under_it() {
     let cell_top = MARGIN_TOP + line as f64 * PITCH;
     let gap = cell_top - mark_bottom;
     assert!(
-        gap >= 2.0 * PITCH && gap < 3.0 * PITCH,
+        (2.0 * PITCH..3.0 * PITCH).contains(&gap),
         "two blank lines between mark and number: gap {gap:.2}mm"
     );
 
@@ -633,8 +633,7 @@ fn sealed_layout_centres_issuer_and_seal_on_the_date() {
     let above = pdf
         .lines(date.page)
         .into_iter()
-        .filter(|l| l.y < issuer.y - 1.0)
-        .last()
+        .rfind(|l| l.y < issuer.y - 1.0)
         .expect("text above the seal on the same page");
     let above_bottom = MARGIN_TOP + (on_grid(&above) + 1) as f64 * PITCH;
     let gap = top - above_bottom;
@@ -655,8 +654,7 @@ fn the_signature_never_stands_alone_on_a_page() {
         let signature = pdf
             .all_lines()
             .into_iter()
-            .filter(|l| l.text() == issuer)
-            .last()
+            .rfind(|l| l.text() == issuer)
             .unwrap();
         let before = pdf
             .lines(signature.page)
@@ -754,8 +752,7 @@ fn landscape_tables_turn_on_portrait_pages_keeping_page_numbers() {
     let last_row = pdf
         .glyphs
         .iter()
-        .filter(|g| g.page == header.page && g.ch.is_ascii_digit() && (g.angle - 90.0).abs() < 1.0)
-        .last()
+        .rfind(|g| g.page == header.page && g.ch.is_ascii_digit() && (g.angle - 90.0).abs() < 1.0)
         .unwrap();
     assert!(header.x < last_row.x, "header row nearer the binding edge");
 }

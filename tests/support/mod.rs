@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+#[allow(unused_imports)]
 pub use pdf::{Glyph, Line, PT_TO_MM, Pdf, Shape};
 
 /// The GB/T 9704 page geometry, in mm.
@@ -95,13 +96,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let name = entry.file_name();
         if path.is_dir() {
             copy_dir(&path, &to.join(name));
-        } else if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("pdf") | Some("png")
-        ) && !(path.extension().is_some_and(|e| e == "txt")
-            && path.with_extension("toml").exists())
-        {
-            std::fs::copy(&path, to.join(name)).unwrap();
+        } else {
+            // Skip outputs of earlier builds (PLAN.pdf, PLAN.txt, PNGs).
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let output = matches!(ext, "pdf" | "png")
+                || (ext == "txt"
+                    && (path.with_extension("toml").exists()
+                        || path.with_extension("md").exists()));
+            if !output {
+                std::fs::copy(&path, to.join(name)).unwrap();
+            }
         }
     }
 }

@@ -1,0 +1,239 @@
+//! Property tests: random plans and Markdown never make notice panic.
+//!
+//! Parsing and the document model run on many cases; the whole in-memory
+//! build (Typst layout and PDF) on fewer, bounding the time.
+
+use std::path::Path;
+
+use notice::diagnostic::SourceMap;
+use notice::document::{self, BuildInputs};
+use notice::fonts::{FontOptions, FontSet};
+use notice::pipeline::Engine;
+use notice::template::{DEFAULT_TEMPLATE, Template};
+use notice::{lint, markdown, plan, text};
+use proptest::prelude::*;
+
+/// Text mixing Chinese, punctuation, markup characters and line breaks.
+fn wild_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => text_without_placeholders(),
+        1 => (text_without_placeholders(), prop_oneof![Just("{{"), Just("}}"), Just("{{ x }}"), Just("{%"), Just("{#")], text_without_placeholders())
+            .prop_map(|(a, b, c)| format!("{a}{b}{c}")),
+    ]
+}
+
+/// Like `wild_text`, without placeholder syntax (so most documents build).
+fn text_without_placeholders() -> impl Strategy<Value = String> {
+    let pieces = prop::collection::vec(
+        prop_oneof![
+            Just("关于".to_string()),
+            Just("安全生产".to_string()),
+            Just("，".to_string()),
+            Just("。".to_string()),
+            Just("“".to_string()),
+            Just("”".to_string()),
+            Just("〔2020〕".to_string()),
+            Just("#".to_string()),
+            Just("$".to_string()),
+            Just("[".to_string()),
+            Just("]".to_string()),
+            Just("<b>".to_string()),
+            Just("@ref".to_string()),
+            Just("\\".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("一、".to_string()),
+            Just("（一）".to_string()),
+            Just("1.".to_string()),
+            Just("\u{4DB6}".to_string()),
+            Just("𪚥".to_string()),
+            "[a-z0-9 ]{0,6}",
+            any::<char>()
+                .prop_filter("no braces", |c| *c != '{' && *c != '}')
+                .prop_map(|c| c.to_string()),
+        ],
+        0..24,
+    );
+    pieces.prop_map(|p| p.concat())
+}
+
+/// Markdown with headings, lists, tables and emphasis around wild text.
+fn markdown_text() -> impl Strategy<Value = String> {
+    markdown_of(wild_text().boxed())
+}
+
+fn markdown_of(text: BoxedStrategy<String>) -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop_oneof![
+                Just(""),
+                Just("# "),
+                Just("## "),
+                Just("### "),
+                Just("#### "),
+                Just("##### "),
+                Just("1. "),
+                Just("- "),
+                Just("> "),
+                Just("| a | b |\n|---|---|\n| "),
+                Just("*"),
+                Just("**"),
+                Just("```\n"),
+            ],
+            text,
+        ),
+        0..12,
+    )
+    .prop_map(|blocks| {
+        blocks
+            .into_iter()
+            .map(|(mark, text)| format!("{mark}{text}\n\n"))
+            .collect()
+    })
+}
+
+/// A TOML plan with random keys (known and unknown) and random values.
+fn plan_text() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("title"),
+        Just("issuer"),
+        Just("number"),
+        Just("to"),
+        Just("body"),
+        Just("date"),
+        Just("printed_on"),
+        Just("cc"),
+        Just("note"),
+        Just("signers"),
+        Just("secrecy"),
+        Just("secrecy_period"),
+        Just("urgency"),
+        Just("format"),
+        Just("mark"),
+        Just("titel"),
+        Just("seal"),
+        Just("body_file"),
+    ];
+    let value = prop_oneof![
+        wild_text().prop_map(|t| toml::Value::String(t).to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        Just("2020-03-27".to_string()),
+        Just("2021-02-29".to_string()),
+        Just("\"2020年3月27日\"".to_string()),
+        prop::collection::vec(wild_text(), 0..3).prop_map(|v| toml::Value::Array(
+            v.into_iter().map(toml::Value::String).collect()
+        )
+        .to_string()),
+        Just("true".to_string()),
+        Just("{ a = 1 }".to_string()),
+        "[^\\n]{0,12}",
+    ];
+    let line = (key, value).prop_map(|(k, v)| format!("{k} = {v}\n"));
+    let attachments = prop::collection::vec(
+        (wild_text(), markdown_text(), any::<bool>(), any::<bool>()).prop_map(|(title, body, landscape, listed)| {
+            format!(
+                "\n[[attachments]]\ntitle = {}\nbody = {}\nlandscape = {landscape}\nlisted = {listed}\n",
+                toml::Value::String(title),
+                toml::Value::String(body)
+            )
+        }),
+        0..3,
+    );
+    (
+        prop::collection::vec(line, 0..10),
+        attachments,
+        prop::option::of("[^\\n]{0,20}"),
+    )
+        .prop_map(|(lines, attachments, junk)| {
+            format!(
+                "{}{}{}",
+                lines.concat(),
+                attachments.concat(),
+                junk.unwrap_or_default()
+            )
+        })
+}
+
+fn fonts() -> &'static FontSet {
+    static FONTS: std::sync::OnceLock<FontSet> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| FontSet::new(&FontOptions::default()))
+}
+
+/// Parses, builds the model, runs the checks and the text renderer.
+fn model_pipeline(path: &Path, bytes: Vec<u8>) {
+    let mut sources = SourceMap::new();
+    let Ok(loaded) = plan::parse(path, bytes, &mut sources) else {
+        return;
+    };
+    let inputs = BuildInputs::default();
+    if let Ok(built) = document::build(&loaded, &inputs, &mut sources) {
+        let findings = lint::lint(&lint::Subject {
+            loaded: &loaded,
+            built: &built,
+            fonts: fonts(),
+            today: notice::pipeline::today(),
+        });
+        for d in findings {
+            let _ = d.render(&sources, false);
+        }
+        let _ = text::render(&built.document);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_markdown_never_panics(md in markdown_text()) {
+        let body = markdown::parse(&md);
+        let _ = body.blocks.len();
+    }
+
+    #[test]
+    fn random_toml_plans_never_panic(plan in plan_text()) {
+        model_pipeline(Path::new("/nonexistent/plan.toml"), plan.into_bytes());
+    }
+
+    #[test]
+    fn random_front_matter_plans_never_panic(plan in plan_text(), md in markdown_text(), close in any::<bool>()) {
+        let text = format!("+++\n{plan}{}{md}", if close { "+++\n" } else { "" });
+        model_pipeline(Path::new("/nonexistent/notice.md"), text.into_bytes());
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        model_pipeline(Path::new("/nonexistent/plan.toml"), bytes.clone());
+        model_pipeline(Path::new("/nonexistent/notice.md"), bytes);
+    }
+}
+
+proptest! {
+    // The whole build with Typst: fewer cases, each a full layout.
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_documents_lay_out_without_panicking(
+        title in text_without_placeholders(),
+        md in markdown_of(text_without_placeholders().boxed()),
+        to in text_without_placeholders(),
+        attachment in markdown_of(text_without_placeholders().boxed()),
+    ) {
+        let dir = std::env::temp_dir().join(format!("notice-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("body.md"), &md).unwrap();
+        let plan = format!(
+            "title = {}\nissuer = [\"甲局\", \"乙局\"]\nto = {}\nbody_file = \"body.md\"\ndate = 2024-01-02\ncc = \"某单位\"\nprinted_by = \"某办\"\n[[attachments]]\ntitle = \"附件\"\nbody = {}\nlandscape = true\n",
+            toml::Value::String(title),
+            toml::Value::String(to),
+            toml::Value::String(attachment)
+        );
+        std::fs::write(dir.join("plan.toml"), plan).unwrap();
+        let engine = Engine { fonts: FontSet::new(&FontOptions::default()), template: Template::load(DEFAULT_TEMPLATE).unwrap() };
+        let mut sources = SourceMap::new();
+        // Without placeholders every such plan builds.
+        let result = engine.render(&dir.join("plan.toml"), &BuildInputs::default(), &mut sources);
+        let (rendered, _) = result.map_err(|e| TestCaseError::fail(format!("{:?}", e.0.iter().map(|d| &d.message).collect::<Vec<_>>())))?;
+        prop_assert!(rendered.pdf.starts_with(b"%PDF"));
+        prop_assert!(rendered.pages >= 2);
+    }
+}
