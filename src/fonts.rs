@@ -287,6 +287,28 @@ impl FontSet {
         Some((bbox.y_min as f64 + bbox.y_max as f64) / 2.0 / ttf.units_per_em() as f64)
     }
 
+    /// Identity of the faces in use, for build fingerprints: where each
+    /// role's face comes from, and the size and date of installed files.
+    pub fn fingerprint(&self) -> u128 {
+        // (family, origin, installed file's size and date)
+        type Identity = (String, String, Option<(u64, Option<std::time::SystemTime>)>);
+        let faces: Vec<Identity> = self
+            .roles
+            .iter()
+            .chain([&self.fallback])
+            .map(|face| {
+                let file = match &face.origin {
+                    Origin::User(path) | Origin::System(path) => std::fs::metadata(path)
+                        .ok()
+                        .map(|m| (m.len(), m.modified().ok())),
+                    Origin::Embedded(_) => None,
+                };
+                (face.family.clone(), face.origin.to_string(), file)
+            })
+            .collect();
+        typst::utils::hash128(&faces)
+    }
+
     /// Whether any face Typst may use has a glyph for `c` (Typst falls back
     /// from a role's face to every face in the book).
     pub fn any_covers(&self, c: char) -> bool {

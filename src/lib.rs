@@ -8,9 +8,12 @@
 //! (through [`world`], [`template`], [`fonts`]) produce the outputs,
 //! [`pipeline`] writes them, and [`cli`] drives it all.
 
+pub mod batch;
+pub mod cache;
 pub mod cli;
 pub mod diagnostic;
 pub mod document;
+pub mod export;
 pub mod fonts;
 pub mod lint;
 pub mod markdown;
@@ -19,7 +22,9 @@ pub mod numbering;
 pub mod pipeline;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod template;
 pub mod text;
 pub mod title;
+pub mod watch;
 pub mod world;

@@ -1,186 +1,340 @@
-//! One build: plan → model → (text, Typst layout → PDF) → files on disk.
+//! One document: plan → model (and its checks) → Typst layout → exported
+//! files, written only when everything succeeded.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
+use typst_layout::PagedDocument;
+
+use crate::cache;
 use crate::diagnostic::{Diagnostic, Failed, Severity, SourceMap};
-use crate::document::{self, BuildInputs};
+use crate::document::{self, BuildInputs, Built};
+use crate::export::{self, Format};
 use crate::fonts::FontSet;
-use crate::model::Document;
-use crate::plan::{self, Date};
+use crate::plan::{self, Date, LoadedPlan};
 use crate::template::Template;
-use crate::{lint, render, text};
+use crate::{lint, render};
 
-/// What a process shares between the documents it builds.
+/// What a process shares between the documents it builds: fonts (parsed
+/// once) and the template. Typst's caches are process-wide as well.
 pub struct Engine {
     pub fonts: FontSet,
     pub template: Template,
+    /// Identity of the template and fonts, part of every build's fingerprint.
+    identity: u128,
 }
 
 /// How to build.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub inputs: BuildInputs,
     /// Treat findings of the checks as errors: write nothing.
     pub strict: bool,
-    /// Write outputs here instead of beside the plan.
-    pub out_dir: Option<PathBuf>,
+    pub formats: Vec<Format>,
+    pub export: export::Settings,
+    /// Rebuild even when nothing changed since the outputs were written.
+    pub force: bool,
 }
 
-/// The outputs of one document, in memory.
-pub struct Rendered {
-    pub document: Document,
-    pub text: String,
-    pub pdf: Vec<u8>,
-    pub pages: usize,
-    /// Every input file of the build (plan, bodies, CSVs, seal).
-    pub inputs: Vec<PathBuf>,
-}
-
-/// The result of a build, successful or not, with its diagnostics and the
-/// sources they point into.
-pub struct Outcome {
-    pub plan: PathBuf,
-    pub sources: SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The files written (none for `check`); `Err` when the build failed.
-    pub result: Result<Vec<PathBuf>, ()>,
-    pub pages: usize,
-}
-
-impl Outcome {
-    fn new(plan: &Path) -> Outcome {
-        Outcome {
-            plan: plan.to_path_buf(),
-            sources: SourceMap::new(),
-            diagnostics: Vec::new(),
-            result: Err(()),
-            pages: 0,
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            inputs: BuildInputs::default(),
+            strict: false,
+            formats: vec![Format::Pdf, Format::Txt],
+            export: export::Settings::default(),
+            force: false,
         }
     }
 }
 
+/// One document to build: a plan, perhaps with a row of mail-merge data,
+/// and where its outputs go.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub plan: PathBuf,
+    /// Placeholder values of a mail-merge row (over the plan's `vars`).
+    pub row: BTreeMap<String, String>,
+    pub out_dir: PathBuf,
+    /// Outputs are named `STEM.pdf`, `STEM.txt` ...
+    pub stem: String,
+    /// How the job is named in reports (`plan.toml`, `plan.toml row 3`).
+    pub label: String,
+}
+
+impl Job {
+    /// A plan's job: outputs beside it (or in `out_dir`), named after it.
+    pub fn for_plan(plan: &Path, out_dir: Option<&Path>) -> Job {
+        let stem = plan
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "notice".into());
+        // A bare file name's outputs are bare names too (`plan.pdf`, not
+        // `./plan.pdf`).
+        let dir = match out_dir {
+            Some(dir) => dir.to_path_buf(),
+            None => plan.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        Job {
+            plan: plan.to_path_buf(),
+            row: BTreeMap::new(),
+            out_dir: dir,
+            stem,
+            label: plan.display().to_string(),
+        }
+    }
+}
+
+/// The folder of a path, `.` for a bare file name.
+pub fn parent_dir(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Outputs written.
+    Built,
+    /// Inputs unchanged since the outputs were written.
+    Skipped,
+    /// Checked without writing (`notice check`), no problem found.
+    Checked,
+    Failed,
+}
+
+/// The result of one job, with its diagnostics and the sources they point
+/// into.
+pub struct Outcome {
+    pub job: Job,
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub status: Status,
+    pub outputs: Vec<PathBuf>,
+    pub pages: usize,
+    pub millis: u128,
+    /// Every file the build read (plan, bodies, CSVs, seal), for `watch`.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Outcome {
+    fn new(job: &Job) -> Outcome {
+        Outcome {
+            job: job.clone(),
+            sources: SourceMap::new(),
+            diagnostics: Vec::new(),
+            status: Status::Failed,
+            outputs: Vec::new(),
+            pages: 0,
+            millis: 0,
+            inputs: vec![job.plan.clone()],
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        self.status == Status::Failed
+    }
+}
+
+/// A document laid out in memory.
+pub struct Compiled {
+    pub built: Built,
+    pub layout: PagedDocument,
+}
+
 impl Engine {
-    /// Builds a plan into memory, without writing anything, and runs the
-    /// checks of `lint` on it.
-    pub fn render(
+    pub fn new(fonts: FontSet, template: Template) -> Engine {
+        let identity = typst::utils::hash128(&(template.fingerprint(), fonts.fingerprint()));
+        Engine {
+            fonts,
+            template,
+            identity,
+        }
+    }
+
+    /// Reads a plan, builds its model and runs the checks on it.
+    pub fn model(
         &self,
         plan_path: &Path,
         inputs: &BuildInputs,
         sources: &mut SourceMap,
-    ) -> Result<(Rendered, Vec<Diagnostic>), Failed> {
+    ) -> Result<(LoadedPlan, Built, Vec<Diagnostic>), Failed> {
         let loaded = plan::load(plan_path, sources)?;
         let built = document::build(&loaded, inputs, sources)?;
-        let mut warnings = built.warnings.clone();
-        warnings.extend(lint::lint(&lint::Subject {
+        let mut findings = built.warnings.clone();
+        findings.extend(lint::lint(&lint::Subject {
             loaded: &loaded,
             built: &built,
             fonts: &self.fonts,
             today: today(),
         }));
-        let text = text::render(&built.document);
-        let (layout, layout_warnings) = render::layout(
+        Ok((loaded, built, findings))
+    }
+
+    /// Lays out a built model with the template.
+    pub fn layout(
+        &self,
+        built: Built,
+        sources: &mut SourceMap,
+    ) -> Result<(Compiled, Vec<Diagnostic>), Failed> {
+        let (layout, warnings) = render::layout(
             &built.document,
             built.seal.as_ref(),
             &self.fonts,
             &self.template,
             sources,
-        )
-        .map_err(|Failed(mut errors)| {
-            errors.extend(warnings.iter().cloned());
-            Failed(errors)
-        })?;
-        warnings.extend(layout_warnings);
-        let ident = format!(
-            "{}|{}",
-            built.document.metadata.title,
-            built.document.number.as_deref().unwrap_or("")
-        );
-        let pdf = render::pdf(&layout, &ident)?;
-        let pages = layout.pages().len();
-        Ok((
-            Rendered {
-                document: built.document,
-                text,
-                pdf,
-                pages,
-                inputs: built.inputs,
-            },
-            warnings,
-        ))
+        )?;
+        Ok((Compiled { built, layout }, warnings))
     }
 
     /// Checks a plan without writing anything: the whole build runs in
     /// memory, so `check` finds whatever `build` would.
     pub fn check(&self, plan_path: &Path, inputs: &BuildInputs) -> Outcome {
-        let mut outcome = Outcome::new(plan_path);
-        match self.render(plan_path, inputs, &mut outcome.sources) {
-            Ok((rendered, findings)) => {
-                outcome.pages = rendered.pages;
-                outcome.result = if findings.is_empty() {
-                    Ok(Vec::new())
+        let job = Job::for_plan(plan_path, None);
+        let mut outcome = Outcome::new(&job);
+        let started = Instant::now();
+        let result = self
+            .model(plan_path, inputs, &mut outcome.sources)
+            .and_then(|(_, built, mut findings)| {
+                outcome.inputs = built.inputs.clone();
+                let (compiled, warnings) =
+                    self.layout(built, &mut outcome.sources)
+                        .map_err(|Failed(mut errors)| {
+                            errors.append(&mut findings);
+                            Failed(errors)
+                        })?;
+                findings.extend(warnings);
+                outcome.pages = compiled.layout.pages().len();
+                Ok(findings)
+            });
+        match result {
+            Ok(findings) => {
+                outcome.status = if findings.is_empty() {
+                    Status::Checked
                 } else {
-                    Err(())
+                    Status::Failed
                 };
                 outcome.diagnostics = findings;
             }
             Err(Failed(diagnostics)) => outcome.diagnostics = diagnostics,
         }
+        outcome.millis = started.elapsed().as_millis();
         outcome
     }
 
-    /// Builds a plan and writes `NAME.pdf` and `NAME.txt` beside it (or into
-    /// `out_dir`). Files are replaced only when the whole build succeeded.
-    pub fn build(&self, plan_path: &Path, options: &Options) -> Outcome {
-        let mut outcome = Outcome::new(plan_path);
-        let (rendered, mut findings) =
-            match self.render(plan_path, &options.inputs, &mut outcome.sources) {
-                Ok(ok) => ok,
-                Err(Failed(diagnostics)) => {
-                    outcome.diagnostics = diagnostics;
-                    return outcome;
-                }
-            };
-        outcome.pages = rendered.pages;
+    /// Builds a job and writes its outputs, unless nothing changed since
+    /// they were last written. Files are replaced only when the whole build
+    /// succeeded.
+    pub fn build(&self, job: &Job, options: &Options) -> Outcome {
+        let started = Instant::now();
+        let mut outcome = Outcome::new(job);
+        self.build_into(job, options, &mut outcome);
+        outcome.millis = started.elapsed().as_millis();
+        outcome
+    }
+
+    fn build_into(&self, job: &Job, options: &Options, outcome: &mut Outcome) {
+        let mut inputs = options.inputs.clone();
+        for (name, value) in &job.row {
+            // A row's columns override the plan's vars; --var overrides both.
+            if !options.inputs.vars.contains_key(name) {
+                inputs.vars.insert(name.clone(), value.clone());
+            }
+        }
+        let (_, built, mut findings) = match self.model(&job.plan, &inputs, &mut outcome.sources) {
+            Ok(model) => model,
+            Err(Failed(diagnostics)) => {
+                outcome.diagnostics = diagnostics;
+                return;
+            }
+        };
+        outcome.inputs = built.inputs.clone();
         if options.strict && !findings.is_empty() {
             for d in &mut findings {
                 d.severity = Severity::Error;
             }
             outcome.diagnostics = findings;
-            return outcome;
+            return;
         }
+
+        let fingerprint = self.fingerprint(job, options, &inputs, &built);
+        if !options.force
+            && let Some((outputs, pages)) = cache::unchanged(&job.out_dir, &job.stem, fingerprint)
+        {
+            outcome.diagnostics = findings;
+            outcome.status = Status::Skipped;
+            outcome.outputs = outputs;
+            outcome.pages = pages;
+            return;
+        }
+
+        let (compiled, warnings) = match self.layout(built, &mut outcome.sources) {
+            Ok(done) => done,
+            Err(Failed(mut errors)) => {
+                errors.append(&mut findings);
+                outcome.diagnostics = errors;
+                return;
+            }
+        };
+        findings.extend(warnings);
         outcome.diagnostics = findings;
-        let (pdf_path, txt_path) = output_paths(plan_path, options.out_dir.as_deref());
-        match write_outputs(&[
-            (&pdf_path, &rendered.pdf),
-            (&txt_path, rendered.text.as_bytes()),
-        ]) {
-            Ok(()) => outcome.result = Ok(vec![pdf_path, txt_path]),
+        outcome.pages = compiled.layout.pages().len();
+        let files = match export::export(&compiled, self, job, &options.formats, &options.export) {
+            Ok(files) => files,
+            Err(Failed(errors)) => {
+                outcome.diagnostics.extend(errors);
+                return;
+            }
+        };
+        let staged: Vec<(&Path, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.as_path(), b.as_slice()))
+            .collect();
+        match write_outputs(&staged) {
+            Ok(()) => {
+                outcome.outputs = files.into_iter().map(|(p, _)| p).collect();
+                outcome.status = Status::Built;
+                cache::record(
+                    &job.out_dir,
+                    &job.stem,
+                    fingerprint,
+                    &outcome.outputs,
+                    outcome.pages,
+                );
+            }
             Err(Failed(errors)) => outcome.diagnostics.extend(errors),
         }
-        outcome
     }
-}
 
-/// `NAME.pdf` and `NAME.txt` for a plan `NAME.toml` / `NAME.md`.
-pub fn output_paths(plan_path: &Path, out_dir: Option<&Path>) -> (PathBuf, PathBuf) {
-    let stem = plan_path
-        .file_stem()
-        .map(|s| s.to_os_string())
-        .unwrap_or_else(|| "notice".into());
-    let dir = match out_dir {
-        Some(dir) => dir.to_path_buf(),
-        None => plan_path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from(".")),
-    };
-    (
-        dir.join(&stem).with_extension("pdf"),
-        dir.join(&stem).with_extension("txt"),
-    )
+    /// Everything a build's outputs depend on: notice's version, template,
+    /// fonts, the plan and every file it read, placeholder values, formats.
+    fn fingerprint(
+        &self,
+        job: &Job,
+        options: &Options,
+        inputs: &BuildInputs,
+        built: &Built,
+    ) -> u128 {
+        let files: Vec<(&PathBuf, Vec<u8>)> = built
+            .inputs
+            .iter()
+            .map(|path| (path, std::fs::read(path).unwrap_or_default()))
+            .collect();
+        typst::utils::hash128(&(
+            env!("CARGO_PKG_VERSION"),
+            self.identity,
+            &job.stem,
+            &inputs.vars,
+            &inputs.root,
+            &options.formats,
+            options.export.fingerprint(),
+            files,
+        ))
+    }
 }
 
 /// Today's date (UTC), for the checks of implausible dates; never printed,
@@ -208,16 +362,13 @@ pub fn today() -> Date {
 
 /// Writes every output to a temporary file beside its target first and
 /// renames them into place only when all were written, so a failure never
-/// leaves a truncated or half-updated pair.
+/// leaves a truncated or half-updated set.
 pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Failed> {
     let io = |message: String| Failed::from(Diagnostic::error("io", message));
     let mut staged = Vec::new();
     for (path, bytes) in outputs {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|err| {
+        let dir = parent_dir(path);
+        std::fs::create_dir_all(&dir).map_err(|err| {
             io(format!(
                 "cannot create output folder {}: {err}",
                 dir.display()
@@ -226,7 +377,7 @@ pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Failed> {
         let mut file = tempfile::Builder::new()
             .prefix(".notice-")
             .suffix(".tmp")
-            .tempfile_in(dir)
+            .tempfile_in(&dir)
             .map_err(|err| io(format!("cannot write in {}: {err}", dir.display())))?;
         in_progress().insert(file.path().to_path_buf());
         std::io::Write::write_all(&mut file, bytes)
@@ -235,17 +386,14 @@ pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Failed> {
             .map_err(|err| io(format!("cannot write {}: {err}", path.display())))?;
         staged.push((file, *path));
     }
-    let result = staged.into_iter().try_for_each(|(file, path)| {
+    staged.into_iter().try_for_each(|(file, path)| {
         let temp = file.path().to_path_buf();
         let persisted = file.persist(path);
         in_progress().remove(&temp);
         persisted
             .map(|_| ())
             .map_err(|err| io(format!("cannot replace {}: {}", path.display(), err.error)))
-    });
-    // Temporary files not renamed are deleted when dropped.
-    in_progress().clear();
-    result
+    })
 }
 
 /// Temporary files being written, deleted if the process is interrupted.

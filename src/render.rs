@@ -1,11 +1,11 @@
-//! Document model → Typst → PDF.
+//! Document model → Typst layout → PDF.
 
 use serde::Deserialize;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Dict, Smart, Value};
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::diagnostic::{Diagnostic, Failed, SourceMap};
 use crate::document::Seal;
@@ -14,40 +14,46 @@ use crate::model::Document;
 use crate::template::Template;
 use crate::world::NoticeWorld;
 
-/// The data handed to the template: the model, the resolved fonts and the
-/// seal image.
-pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Value {
-    let json = serde_json::to_value(doc).expect("the document model serializes");
-    let Ok(Value::Dict(mut dict)) = Value::deserialize(json) else {
-        unreachable!("the document model is a JSON object")
-    };
-    let mut font_dict = Dict::new();
+/// The data handed to the template as JSON: the model and the resolved
+/// fonts. `seal` is what the template finds under `seal` (see
+/// [`template_data`] and the `typ` export).
+pub fn template_json(
+    doc: &Document,
+    fonts: &FontSet,
+    seal: serde_json::Value,
+) -> serde_json::Value {
+    let mut json = serde_json::to_value(doc).expect("the document model serializes");
+    let mut font_map = serde_json::Map::new();
     for role in Role::ALL {
         let face = fonts.role(role);
-        let mut entry = Dict::new();
-        entry.insert("family".into(), Value::Str(face.family.as_str().into()));
-        entry.insert("weight".into(), Value::Int(face.weight as i64));
-        font_dict.insert(role_key(role).into(), Value::Dict(entry));
+        font_map.insert(
+            role_key(role).into(),
+            serde_json::json!({ "family": face.family, "weight": face.weight }),
+        );
     }
-    font_dict.insert(
-        "fallback".into(),
-        Value::Str(fonts.fallback().family.as_str().into()),
-    );
+    font_map.insert("fallback".into(), fonts.fallback().family.clone().into());
     // Typst cannot measure ink above the baseline, so the page number's dash
     // line is placed from the font's own outline.
     let dash = fonts.ink_middle(Role::Songti, '—').unwrap_or(0.3);
-    font_dict.insert("dash-middle".into(), Value::Float(dash));
-    dict.insert("fonts".into(), Value::Dict(font_dict));
-    let seal = match seal {
-        Some(seal) => {
-            let mut entry = Dict::new();
-            entry.insert("data".into(), Value::Bytes(Bytes::new(seal.bytes.clone())));
-            entry.insert("format".into(), Value::Str(seal.format.into()));
-            Value::Dict(entry)
-        }
-        None => Value::None,
+    font_map.insert("dash-middle".into(), dash.into());
+    json["fonts"] = serde_json::Value::Object(font_map);
+    json["seal"] = seal;
+    json
+}
+
+/// The data handed to the template as `sys.inputs.notice`, the seal image
+/// as bytes.
+pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Value {
+    let json = template_json(doc, fonts, serde_json::Value::Null);
+    let Ok(Value::Dict(mut dict)) = Value::deserialize(json) else {
+        unreachable!("the document model is a JSON object")
     };
-    dict.insert("seal".into(), seal);
+    if let Some(seal) = seal {
+        let mut entry = Dict::new();
+        entry.insert("data".into(), Value::Bytes(Bytes::new(seal.bytes.clone())));
+        entry.insert("format".into(), Value::Str(seal.format.into()));
+        dict.insert("seal".into(), Value::Dict(entry));
+    }
     Value::Dict(dict)
 }
 
@@ -92,18 +98,36 @@ pub fn layout(
 
 /// Writes the laid-out document as PDF. The identifier and dates come from
 /// the plan, so the same plan always gives the same bytes.
-pub fn pdf(document: &PagedDocument, ident: &str) -> Result<Vec<u8>, Failed> {
+pub fn pdf(
+    document: &PagedDocument,
+    ident: &str,
+    standards: &[PdfStandard],
+) -> Result<Vec<u8>, Failed> {
+    let standards = PdfStandards::new(standards).map_err(|e| {
+        Failed::from(Diagnostic::error(
+            "pdf-standard",
+            format!("cannot combine these PDF standards: {}", e.message()),
+        ))
+    })?;
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("notice {}", env!("CARGO_PKG_VERSION")))),
         timestamp: None,
+        standards,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|errors| {
         Failed(
             errors
                 .iter()
-                .map(|e| Diagnostic::error("pdf", format!("PDF export failed: {}", e.message)))
+                .map(|e| {
+                    let d = Diagnostic::error("pdf", format!("PDF export failed: {}", e.message));
+                    if e.message.contains("document date") {
+                        d.hint("add `date = 2024-01-02` (the 成文日期) to the plan: the standard records the document's date")
+                    } else {
+                        d
+                    }
+                })
                 .collect(),
         )
     })

@@ -72,6 +72,11 @@ impl Template {
             .collect()
     }
 
+    /// A hash of every file of the template, for build fingerprints.
+    pub fn fingerprint(&self) -> u128 {
+        typst::utils::hash128(&self.files().unwrap_or_default())
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -322,7 +322,10 @@ fn an_interrupted_build_leaves_no_truncated_file() {
         let leftovers: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".notice-"))
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(".notice-") && name.ends_with(".tmp")
+            })
             .collect();
         assert!(
             leftovers.is_empty(),

@@ -8,7 +8,7 @@ use std::path::Path;
 use notice::diagnostic::SourceMap;
 use notice::document::{self, BuildInputs};
 use notice::fonts::{FontOptions, FontSet};
-use notice::pipeline::Engine;
+use notice::pipeline::{Engine, Job, Options};
 use notice::template::{DEFAULT_TEMPLATE, Template};
 use notice::{lint, markdown, plan, text};
 use proptest::prelude::*;
@@ -228,12 +228,14 @@ proptest! {
             toml::Value::String(attachment)
         );
         std::fs::write(dir.join("plan.toml"), plan).unwrap();
-        let engine = Engine { fonts: FontSet::new(&FontOptions::default()), template: Template::load(DEFAULT_TEMPLATE).unwrap() };
-        let mut sources = SourceMap::new();
+        let engine = Engine::new(FontSet::new(&FontOptions::default()), Template::load(DEFAULT_TEMPLATE).unwrap());
+        let job = Job::for_plan(&dir.join("plan.toml"), None);
+        let options = Options { force: true, ..Options::default() };
         // Without placeholders every such plan builds.
-        let result = engine.render(&dir.join("plan.toml"), &BuildInputs::default(), &mut sources);
-        let (rendered, _) = result.map_err(|e| TestCaseError::fail(format!("{:?}", e.0.iter().map(|d| &d.message).collect::<Vec<_>>())))?;
-        prop_assert!(rendered.pdf.starts_with(b"%PDF"));
-        prop_assert!(rendered.pages >= 2);
+        let outcome = engine.build(&job, &options);
+        prop_assert!(!outcome.failed(), "{:?}", outcome.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+        let pdf = std::fs::read(dir.join("plan.pdf")).unwrap();
+        prop_assert!(pdf.starts_with(b"%PDF"));
+        prop_assert!(outcome.pages >= 2);
     }
 }
