@@ -7,8 +7,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use minijinja::{Environment, UndefinedBehavior};
-use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::pipeline::{Engine, Job, Options, Outcome, Status, parent_dir};
@@ -458,6 +459,10 @@ pub fn outcome_json(outcome: &Outcome) -> serde_json::Value {
 
 /// Builds every job on `threads` threads (all cores when 0), reporting each
 /// as it finishes; returns whether any failed.
+///
+/// Documents go to plain threads, not to rayon: Typst and the PDF writer use
+/// rayon inside, and a rayon worker waiting there would pick up another whole
+/// document, stacking half-built documents (and their memory) on one thread.
 pub fn run(
     engine: &Engine,
     jobs: &[Job],
@@ -465,23 +470,29 @@ pub fn run(
     threads: usize,
     reporter: &Reporter,
 ) -> bool {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    let work = || {
-        jobs.par_iter()
-            .map(|job| {
-                let outcome = engine.build(job, options);
-                reporter.outcome(&outcome);
-                // Bound memory over long batches: keep only Typst's recent
-                // cache entries.
-                typst::comemo::evict(10);
-                outcome.failed()
-            })
-            .reduce(|| false, |a, b| a | b)
-    };
-    let failed = match pool {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = engine.build(job, options);
+                    reporter.outcome(&outcome);
+                    if outcome.failed() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    // Bound memory over long batches: keep only Typst's
+                    // recent cache entries.
+                    typst::comemo::evict(10);
+                }
+            });
+        }
+    });
     reporter.finish();
-    failed
+    failed.load(Ordering::Relaxed)
 }

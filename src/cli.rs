@@ -244,7 +244,15 @@ impl CommonArgs {
             eprintln!("error: {e:#}");
             ExitCode::from(EXIT_USAGE)
         })?;
-        Ok(Engine::new(self.fonts.fonts(), template))
+        let started = std::time::Instant::now();
+        let engine = Engine::new(self.fonts.fonts(), template);
+        if std::env::var_os("NOTICE_TIMING").is_some() {
+            eprintln!(
+                "{:>8.1} ms  fonts and template",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        Ok(engine)
     }
 
     /// The template's folder on disk, if it is one (for `watch`).
@@ -257,6 +265,13 @@ impl CommonArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     crate::pipeline::clean_up_on_interrupt();
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Check(_) | Command::Watch(_) | Command::Preview(_)
+    ) {
+        // Titles need the word list; load it while fonts and plans load.
+        std::thread::spawn(crate::title::warm_up);
+    }
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),

@@ -287,6 +287,20 @@ impl FontSet {
         Some((bbox.y_min as f64 + bbox.y_max as f64) / 2.0 / ttf.units_per_em() as f64)
     }
 
+    /// Loads the faces of `roles` (and the fallback) and computes the hash
+    /// Typst's caches take of each, so that work is off the critical path.
+    pub fn warm_up(&self, roles: &[Role]) {
+        let mut indices: Vec<usize> = roles.iter().map(|r| self.role(*r).index).collect();
+        indices.push(self.fallback.index);
+        indices.sort_unstable();
+        indices.dedup();
+        for index in indices {
+            if let Some(font) = self.font(index) {
+                let _ = typst::utils::hash128(&font);
+            }
+        }
+    }
+
     /// Identity of the faces in use, for build fingerprints: where each
     /// role's face comes from, and the size and date of installed files.
     pub fn fingerprint(&self) -> u128 {

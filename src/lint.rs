@@ -411,12 +411,13 @@ fn missing_glyphs(s: &Subject, out: &mut Vec<Diagnostic>) {
     let json = serde_json::to_value(doc(s)).unwrap_or_default();
     let mut chars = Vec::new();
     collect_chars(&json, &mut chars);
-    let mut reported = std::collections::HashSet::new();
+    // Each distinct character once, in order of appearance.
+    let mut seen = std::collections::HashSet::new();
+    chars.retain(|c| seen.insert(*c));
     for c in chars {
-        if c.is_whitespace() || c.is_control() || reported.contains(&c) || s.fonts.any_covers(c) {
+        if c.is_whitespace() || c.is_control() || s.fonts.any_covers(c) {
             continue;
         }
-        reported.insert(c);
         let at = s
             .built
             .origins

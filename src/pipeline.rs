@@ -181,13 +181,19 @@ impl Engine {
         built: Built,
         sources: &mut SourceMap,
     ) -> Result<(Compiled, Vec<Diagnostic>), Failed> {
-        let (layout, warnings) = render::layout(
-            &built.document,
-            built.seal.as_ref(),
-            &self.fonts,
-            &self.template,
-            sources,
-        )?;
+        let roles = render::roles_used(&built.document);
+        let (layout, warnings) = std::thread::scope(|scope| {
+            // Parse and hash the document's faces on the other core while
+            // Typst evaluates the template; layout needs them only later.
+            scope.spawn(|| self.fonts.warm_up(&roles));
+            render::layout(
+                &built.document,
+                built.seal.as_ref(),
+                &self.fonts,
+                &self.template,
+                sources,
+            )
+        })?;
         Ok((Compiled { built, layout }, warnings))
     }
 
@@ -238,6 +244,14 @@ impl Engine {
     }
 
     fn build_into(&self, job: &Job, options: &Options, outcome: &mut Outcome) {
+        let timing = std::env::var_os("NOTICE_TIMING").is_some();
+        let mut last = Instant::now();
+        let mut phase = |name: &str| {
+            if timing {
+                eprintln!("{:>8.1} ms  {name}", last.elapsed().as_secs_f64() * 1000.0);
+                last = Instant::now();
+            }
+        };
         let mut inputs = options.inputs.clone();
         for (name, value) in &job.row {
             // A row's columns override the plan's vars; --var overrides both.
@@ -253,6 +267,7 @@ impl Engine {
             }
         };
         outcome.inputs = built.inputs.clone();
+        phase("plan, model and checks");
         if options.strict && !findings.is_empty() {
             for d in &mut findings {
                 d.severity = Severity::Error;
@@ -280,6 +295,7 @@ impl Engine {
                 return;
             }
         };
+        phase("layout");
         findings.extend(warnings);
         outcome.diagnostics = findings;
         outcome.pages = compiled.layout.pages().len();
@@ -290,6 +306,7 @@ impl Engine {
                 return;
             }
         };
+        phase("export");
         let staged: Vec<(&Path, &[u8])> = files
             .iter()
             .map(|(p, b)| (p.as_path(), b.as_slice()))
@@ -305,6 +322,7 @@ impl Engine {
                     &outcome.outputs,
                     outcome.pages,
                 );
+                phase("write");
             }
             Err(Failed(errors)) => outcome.diagnostics.extend(errors),
         }
@@ -380,9 +398,10 @@ pub fn write_outputs(outputs: &[(&Path, &[u8])]) -> Result<(), Failed> {
             .tempfile_in(&dir)
             .map_err(|err| io(format!("cannot write in {}: {err}", dir.display())))?;
         in_progress().insert(file.path().to_path_buf());
+        // No fsync: the rename makes the replacement atomic for the process,
+        // which is what protects outputs from failed and interrupted builds.
         std::io::Write::write_all(&mut file, bytes)
             .and_then(|()| output_permissions(file.as_file(), path))
-            .and_then(|()| file.as_file().sync_all())
             .map_err(|err| io(format!("cannot write {}: {err}", path.display())))?;
         staged.push((file, *path));
     }

@@ -57,6 +57,56 @@ pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Va
     Value::Dict(dict)
 }
 
+/// The font roles a document prints with (to load only those faces).
+pub fn roles_used(doc: &Document) -> Vec<Role> {
+    use crate::model::{Block, Style};
+    let mut roles = vec![Role::Fangsong, Role::Songti];
+    let styled = |blocks: &[Block], style: Style| {
+        blocks.iter().any(|b| match b {
+            Block::Paragraph { runs, .. } => runs.iter().any(|r| r.style == style),
+            Block::Heading(h) => h.runs.iter().any(|r| r.style == style),
+            Block::Table(_) => false,
+        })
+    };
+    let level = |blocks: &[Block], level: u8| {
+        blocks.iter().any(|b| match b {
+            Block::Heading(h) => h.level == level,
+            Block::Paragraph { lead: Some(h), .. } => h.level == level,
+            _ => false,
+        })
+    };
+    let all: Vec<&[Block]> = std::iter::once(doc.body.as_slice())
+        .chain(doc.attachments.iter().map(|a| a.body.as_slice()))
+        .collect();
+    if doc.title.is_some()
+        || doc.mark.is_some()
+        || doc.attachments.iter().any(|a| a.title.is_some())
+    {
+        roles.push(Role::Xiaobiaosong);
+    }
+    let tables = all
+        .iter()
+        .any(|b| b.iter().any(|b| matches!(b, Block::Table(_))));
+    if doc.copy_number.is_some()
+        || doc.secrecy.is_some()
+        || doc.urgency.is_some()
+        || !doc.attendance.is_empty()
+        || doc.attachments.iter().any(|a| a.label.is_some())
+        || tables
+        || all.iter().any(|b| level(b, 1) || styled(b, Style::Strong))
+    {
+        roles.push(Role::Heiti);
+    }
+    if !doc.signers.is_empty()
+        || all
+            .iter()
+            .any(|b| level(b, 2) || styled(b, Style::Emphasis))
+    {
+        roles.push(Role::Kaiti);
+    }
+    roles
+}
+
 /// The key of a role in the template's `fonts` dictionary.
 pub fn role_key(role: Role) -> &'static str {
     match role {
@@ -77,7 +127,27 @@ pub fn layout(
     sources: &mut SourceMap,
 ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
     let world = NoticeWorld::new(fonts, template, template_data(doc, fonts, seal));
+    // NOTICE_TRACE=FILE writes a Chrome trace of the layout (for profiling
+    // the template).
+    let trace = std::env::var_os("NOTICE_TRACE");
+    if trace.is_some() {
+        typst_timing::enable();
+    }
     let result = typst::compile::<PagedDocument>(&world);
+    if let Some(path) = trace
+        && let Ok(file) = std::fs::File::create(path)
+    {
+        let _ = typst_timing::export_json(std::io::BufWriter::new(file), |span| {
+            let span = typst::syntax::Span::from_raw(span);
+            let line = world
+                .range(span)
+                .zip(span.id().and_then(|id| world.source(id).ok()))
+                .map_or(0, |(range, source)| {
+                    source.lines().byte_to_line(range.start).unwrap_or(0) as u32 + 1
+                });
+            (format!("{:?}", span.id()), line)
+        });
+    }
     let warnings: Vec<Diagnostic> = result
         .warnings
         .iter()

@@ -13,7 +13,7 @@ use crate::pipeline::{Engine, Job, Options, parent_dir};
 
 /// How long to wait for more events after the first, so an editor's save
 /// (write, rename, touch) triggers one rebuild.
-const SETTLE: Duration = Duration::from_millis(30);
+const SETTLE: Duration = Duration::from_millis(10);
 
 /// Builds `job`, then rebuilds it on every change until interrupted.
 pub fn watch(

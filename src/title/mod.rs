@@ -32,6 +32,12 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
     jieba
 });
 
+/// Loads the word list (a few milliseconds); call it on a spare thread
+/// early, before a title is needed.
+pub fn warm_up() {
+    LazyLock::force(&JIEBA);
+}
+
 /// Splits a title into the pieces a line may break between. `names` (the
 /// issuers) are never broken.
 pub fn title(text: &str, names: &[String]) -> Title {
