@@ -23,8 +23,13 @@ echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xarg
 echo
 
 echo "## cold single build: the four-page notice, a new process each run"
-hyperfine --warmup 3 --runs "$RUNS" -N --export-markdown "$OUT/single.md" \
-  "$NOTICE build $PLAN --force --no-system-fonts --out $OUT/single"
+hyperfine --warmup 3 --runs "$RUNS" -N --export-json "$OUT/single.json" \
+  "$NOTICE build $PLAN --force --no-system-fonts --out $OUT/single" \
+  "$NOTICE build $PLAN --force --out $OUT/single"
+python3 -c "
+import json
+for r in json.load(open('$OUT/single.json'))['results']:
+    print('median %.1f ms  (%s)' % (r['median'] * 1000, 'with system fonts' if 'no-system' not in r['command'] else 'embedded fonts only'))"
 echo
 
 echo "## the same layout with plain typst (typst Python package, same source and fonts)"
@@ -36,11 +41,13 @@ typst.compile("$OUT/anchor/plan.typst/main.typ", output="$OUT/anchor/typst.pdf",
               font_paths=["fonts"], ignore_system_fonts=True,
               sys_inputs={"notice-json": "data.json"})
 PY
+  # The interpreter itself, not a pyenv shim script in front of it.
+  PYTHON=$(python3 -c 'import sys; print(sys.executable)')
   hyperfine --warmup 3 --runs "$RUNS" -N --export-markdown "$OUT/anchor.md" \
     "$NOTICE build $PLAN --force --no-system-fonts --out $OUT/single" \
-    "python3 $OUT/anchor/compile.py"
-  echo "python3 startup alone:"
-  hyperfine --warmup 3 --runs "$RUNS" -N "python3 -c pass" | grep -E "Time"
+    "$PYTHON $OUT/anchor/compile.py"
+  echo "python startup and typst import alone:"
+  hyperfine --warmup 3 --runs "$RUNS" -N "$PYTHON -c 'import typst'" | grep -E "Time"
   echo "output sizes: notice $(stat -c %s "$OUT/anchor/plan.pdf") B, typst $(stat -c %s "$OUT/anchor/typst.pdf") B"
 else
   echo "(skipped: pip install typst)"

@@ -382,9 +382,12 @@ impl<'a> Builder<'a> {
         if let Some(body) = body {
             let span = self.loaded.span(body);
             // The text of a TOML string starts after its opening quotes.
-            let quotes = if self.sources.text(self.loaded.file)[span.clone()].starts_with("\"\"\"")
-                || self.sources.text(self.loaded.file)[span.clone()].starts_with("'''")
-            {
+            let raw = self
+                .sources
+                .text(self.loaded.file)
+                .get(span.clone())
+                .unwrap_or("");
+            let quotes = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
                 3
             } else {
                 1

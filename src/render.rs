@@ -1,8 +1,7 @@
 //! Document model → Typst layout → PDF.
 
-use serde::Deserialize;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Bytes, Dict, Smart, Value};
+use typst::foundations::{Bytes, Smart};
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
@@ -12,7 +11,7 @@ use crate::document::Seal;
 use crate::fonts::{FontSet, Role};
 use crate::model::Document;
 use crate::template::Template;
-use crate::world::NoticeWorld;
+use crate::world::{DATA_PATH, NoticeWorld, SEAL_PATH};
 
 /// The data handed to the template as JSON: the model and the resolved
 /// fonts. `seal` is what the template finds under `seal` (see
@@ -39,22 +38,6 @@ pub fn template_json(
     json["fonts"] = serde_json::Value::Object(font_map);
     json["seal"] = seal;
     json
-}
-
-/// The data handed to the template as `sys.inputs.notice`, the seal image
-/// as bytes.
-pub fn template_data(doc: &Document, fonts: &FontSet, seal: Option<&Seal>) -> Value {
-    let json = template_json(doc, fonts, serde_json::Value::Null);
-    let Ok(Value::Dict(mut dict)) = Value::deserialize(json) else {
-        unreachable!("the document model is a JSON object")
-    };
-    if let Some(seal) = seal {
-        let mut entry = Dict::new();
-        entry.insert("data".into(), Value::Bytes(Bytes::new(seal.bytes.clone())));
-        entry.insert("format".into(), Value::Str(seal.format.into()));
-        dict.insert("seal".into(), Value::Dict(entry));
-    }
-    Value::Dict(dict)
 }
 
 /// The font roles a document prints with (to load only those faces).
@@ -126,7 +109,20 @@ pub fn layout(
     template: &Template,
     sources: &mut SourceMap,
 ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
-    let world = NoticeWorld::new(fonts, template, template_data(doc, fonts, seal));
+    let mut files = Vec::new();
+    let seal_json = match seal {
+        Some(seal) => {
+            let path = format!("{SEAL_PATH}.{}", seal.format);
+            let json = serde_json::json!({ "file": path, "format": seal.format });
+            files.push((path, Bytes::new(seal.bytes.clone())));
+            json
+        }
+        None => serde_json::Value::Null,
+    };
+    let data = serde_json::to_vec(&template_json(doc, fonts, seal_json)).expect("JSON serializes");
+    let mut virtual_files: Vec<(&str, Bytes)> = vec![(DATA_PATH, Bytes::new(data))];
+    virtual_files.extend(files.iter().map(|(p, b)| (p.as_str(), b.clone())));
+    let world = NoticeWorld::new(fonts, template, virtual_files);
     // NOTICE_TRACE=FILE writes a Chrome trace of the layout (for profiling
     // the template).
     let trace = std::env::var_os("NOTICE_TRACE");

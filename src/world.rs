@@ -1,16 +1,19 @@
 //! The in-memory Typst world a document is compiled in.
 //!
 //! The world holds the template's files, the shared fonts and the document's
-//! data. The data reaches the template as the value `sys.inputs.notice`
-//! (a dictionary), never as markup, so nothing a clerk types can run as Typst
-//! code. The template may read only files of its own folder; there is no
+//! data. The data reaches the template as a virtual JSON file,
+//! [`DATA_PATH`], never as markup, so nothing a clerk types can run as Typst
+//! code; the seal image is another virtual file. Keeping the data out of
+//! `sys.inputs` keeps Typst's standard library identical between documents,
+//! so its caches carry over (a batch or a `watch` relays out only what
+//! changed). The template may read only files of its own folder; there is no
 //! package access, no clock and no network.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Dict, Duration, Value};
+use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -19,33 +22,44 @@ use typst::{Library, LibraryExt, World};
 use crate::fonts::FontSet;
 use crate::template::Template;
 
-/// The name under which the document data appears in `sys.inputs`.
-pub const INPUT_KEY: &str = "notice";
+/// Where the template finds the document data (see `templates/*/main.typ`).
+pub const DATA_PATH: &str = "/.notice/data.json";
+
+/// Where the template finds the seal image, `SEAL_PATH.png` or `.svg`.
+pub const SEAL_PATH: &str = "/.notice/seal";
+
+/// One standard library for every document of the process.
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
 
 pub struct NoticeWorld<'a> {
-    library: LazyHash<Library>,
     fonts: &'a FontSet,
     template: &'a Template,
     main: FileId,
+    /// The document data and seal, by virtual path.
+    virtual_files: HashMap<FileId, Bytes>,
     sources: Mutex<HashMap<FileId, Source>>,
 }
 
+/// The id of a path of the template's virtual file system.
+pub fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("a valid virtual path"),
+    )
+    .intern()
+}
+
 impl<'a> NoticeWorld<'a> {
-    /// A world compiling `template` with `data` as `sys.inputs.notice`.
-    pub fn new(fonts: &'a FontSet, template: &'a Template, data: Value) -> Self {
-        let mut inputs = Dict::new();
-        inputs.insert(INPUT_KEY.into(), data);
-        let library = Library::builder().with_inputs(inputs).build();
-        let main = RootedPath::new(
-            VirtualRoot::Project,
-            VirtualPath::new(template.main_file()).expect("template main path is valid"),
-        )
-        .intern();
+    /// A world compiling `template` with `files` (path, bytes) beside it.
+    pub fn new(fonts: &'a FontSet, template: &'a Template, files: Vec<(&str, Bytes)>) -> Self {
         NoticeWorld {
-            library: LazyHash::new(library),
             fonts,
             template,
-            main,
+            main: file_id(template.main_file()),
+            virtual_files: files
+                .into_iter()
+                .map(|(path, bytes)| (file_id(path), bytes))
+                .collect(),
             sources: Mutex::new(HashMap::new()),
         }
     }
@@ -57,13 +71,16 @@ impl<'a> NoticeWorld<'a> {
                 "packages are not available to notice templates".into(),
             )));
         }
+        if let Some(bytes) = self.virtual_files.get(&id) {
+            return Ok(bytes.clone());
+        }
         self.template.read(id.vpath())
     }
 }
 
 impl World for NoticeWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &LIBRARY
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
