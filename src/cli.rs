@@ -109,8 +109,8 @@ struct BuildArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Plan files: plan.toml, or notice.md with +++ TOML front matter.
-    #[arg(required = true, value_name = "PLAN")]
+    /// Plans: plan.toml or notice.md files, folders (searched recursively) or glob patterns.
+    #[arg(required = true, value_name = "PLAN|DIR|GLOB")]
     plans: Vec<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
@@ -374,20 +374,19 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let inputs = args.common.inputs();
-    let reporter = Reporter::new(ReportStyle::Human, 1);
-    let mut failed = false;
-    for plan in &args.plans {
-        let outcome = engine.check(plan, &inputs);
+    let (plans, problems) = batch::expand(&args.plans);
+    let reporter = Reporter::new(ReportStyle::Human, plans.len());
+    reporter.problems(&problems, &SourceMap::new());
+    let mut failed = !problems.is_empty();
+    for plan in &plans {
+        let outcome = engine.check(&plan.plan, &inputs);
         reporter.outcome(&outcome);
         if outcome.status != Status::Checked {
-            eprintln!(
-                "{}: {} problem(s)",
-                plan.display(),
-                outcome.diagnostics.len()
-            );
+            eprintln!("{}: {} problem(s)", plan.plan.display(), outcome.diagnostics.len());
             failed = true;
         }
     }
+    reporter.finish();
     exit_status(failed)
 }
 

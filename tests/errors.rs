@@ -512,6 +512,10 @@ fn findings(name: &str, plan: &str) -> (Output, String) {
 
 #[test]
 fn check_passes_the_shipped_examples() {
+    // A folder is searched for plans, as with build.
+    let (out, err) = run(&["check", "--no-system-fonts", repo().join("examples").to_str().unwrap()]);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.matches("no problems found").count(), 3, "{err}");
     for (example, plan) in [
         ("yonghe-notice", "plan.toml"),
         ("upward-request", "plan.toml"),
