@@ -16,6 +16,10 @@ use crate::pipeline::{Engine, Job, Options, parent_dir};
 const SETTLE: Duration = Duration::from_millis(10);
 
 /// Builds `job`, then rebuilds it on every change until interrupted.
+///
+/// One watcher lives for the whole session, so a change saved while a build
+/// runs waits in the channel and triggers the next build instead of being
+/// lost between two watchers.
 pub fn watch(
     engine: &Engine,
     job: &Job,
@@ -27,52 +31,72 @@ pub fn watch(
         force: true,
         ..options.clone()
     };
+    let (tx, events) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })?;
+    let template = template_dir.map(absolute);
+    if let Some(dir) = &template {
+        watcher.watch(dir, RecursiveMode::Recursive)?;
+    }
+    let plan = absolute(&job.plan);
+    // Folders, not files: editors often save by writing a new file and
+    // renaming it over the old one. The plan's folder is watched before the
+    // first build starts.
+    let mut folders = BTreeSet::new();
+    watch_folder(&mut watcher, &mut folders, parent_dir(&plan))?;
     loop {
         let outcome = engine.build(job, &options);
         reporter.outcome(&outcome);
         let mut files: BTreeSet<PathBuf> = outcome.inputs.iter().map(|p| absolute(p)).collect();
-        files.insert(absolute(&job.plan));
-        wait_for_change(&files, template_dir)?;
+        files.insert(plan.clone());
+        for file in &files {
+            watch_folder(&mut watcher, &mut folders, parent_dir(file))?;
+        }
+        wait_for_change(&events, &files, template.as_deref())?;
         eprintln!("change detected, rebuilding {}", job.label);
     }
+}
+
+fn watch_folder(
+    watcher: &mut impl Watcher,
+    folders: &mut BTreeSet<PathBuf>,
+    folder: PathBuf,
+) -> notify::Result<()> {
+    if !folders.contains(&folder) {
+        watcher.watch(&folder, RecursiveMode::NonRecursive)?;
+        folders.insert(folder);
+    }
+    Ok(())
 }
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Blocks until one of `files` (or anything in the template folder) is
-/// written, created, renamed or removed.
-fn wait_for_change(files: &BTreeSet<PathBuf>, template_dir: Option<&Path>) -> anyhow::Result<()> {
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = tx.send(event);
-    })?;
-    // Folders, not files: editors often save by writing a new file and
-    // renaming it over the old one.
-    let folders: BTreeSet<PathBuf> = files.iter().map(|f| parent_dir(f)).collect();
-    for folder in &folders {
-        watcher.watch(folder, RecursiveMode::NonRecursive)?;
-    }
-    let template = template_dir.map(absolute);
-    if let Some(dir) = &template {
-        watcher.watch(dir, RecursiveMode::Recursive)?;
-    }
+/// Blocks until an event says one of `files` (or anything in the template
+/// folder) was written, created, renamed or removed; events that arrived
+/// during the last build count too.
+fn wait_for_change(
+    events: &mpsc::Receiver<notify::Result<notify::Event>>,
+    files: &BTreeSet<PathBuf>,
+    template: Option<&Path>,
+) -> anyhow::Result<()> {
     let relevant = |event: &notify::Event| {
         !matches!(event.kind, notify::EventKind::Access(_))
             && event.paths.iter().any(|p| {
                 let p = absolute(p);
-                files.contains(&p) || template.as_ref().is_some_and(|t| p.starts_with(t))
+                files.contains(&p) || template.is_some_and(|t| p.starts_with(t))
             })
     };
     loop {
-        match rx.recv()? {
+        match events.recv()? {
             Ok(event) if relevant(&event) => break,
             Ok(_) => continue,
             Err(err) => return Err(err.into()),
         }
     }
     // Let the rest of a save arrive.
-    while rx.recv_timeout(SETTLE).is_ok() {}
+    while events.recv_timeout(SETTLE).is_ok() {}
     Ok(())
 }

@@ -331,6 +331,9 @@ fn watch_rebuilds_after_an_edit() {
         "title = \"关于测试的通知\"\nbody_file = \"body.md\"\n",
     )
     .unwrap();
+    // Saved while the rebuild for the plan runs (it starts after a 10 ms
+    // settle and takes tens of ms): not lost.
+    std::thread::sleep(Duration::from_millis(20));
     std::fs::write(dir.join("body.md"), "第三版。\n").unwrap();
     let third = wait_for("第三版");
     let _ = child.kill();
