@@ -59,7 +59,7 @@ fn stages(c: &mut Criterion) {
                 typst::comemo::evict(0);
                 render::layout(
                     &built.document,
-                    built.seal.as_ref(),
+                    &built.seals,
                     &engine.fonts,
                     &engine.template,
                     &mut SourceMap::new(),
@@ -70,7 +70,7 @@ fn stages(c: &mut Criterion) {
 
         let (layout, _) = render::layout(
             &built.document,
-            built.seal.as_ref(),
+            &built.seals,
             &engine.fonts,
             &engine.template,
             &mut sources,

@@ -382,7 +382,11 @@ fn check(args: CheckArgs) -> ExitCode {
         let outcome = engine.check(&plan.plan, &inputs);
         reporter.outcome(&outcome);
         if outcome.status != Status::Checked {
-            eprintln!("{}: {} problem(s)", plan.plan.display(), outcome.diagnostics.len());
+            eprintln!(
+                "{}: {} problem(s)",
+                plan.plan.display(),
+                outcome.diagnostics.len()
+            );
             failed = true;
         }
     }

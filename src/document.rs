@@ -14,7 +14,7 @@ use crate::model::{
     Attachment, AttachmentNote, Attendance, Block, Document, Format, Imprint, Mark, Metadata, Run,
     Table,
 };
-use crate::plan::{self, AttachmentPlan, BodyText, Date, LoadedPlan, OneOrMany};
+use crate::plan::{self, AttachmentPlan, BodyText, Date, LoadedPlan, OneOrMany, SealPaths};
 use crate::title;
 
 /// Settings of one build that come from the command line.
@@ -27,7 +27,7 @@ pub struct BuildInputs {
     pub root: Option<PathBuf>,
 }
 
-/// The seal image, passed to the template beside the model.
+/// A seal image, passed to the template beside the model.
 #[derive(Debug, Clone)]
 pub struct Seal {
     pub bytes: Vec<u8>,
@@ -38,7 +38,8 @@ pub struct Seal {
 /// A document ready to render, with what was found on the way.
 pub struct Built {
     pub document: Document,
-    pub seal: Option<Seal>,
+    /// The seal images: none, one, or one per issuer of a 联合行文.
+    pub seals: Vec<Seal>,
     pub warnings: Vec<Diagnostic>,
     /// Every file read (plan, bodies, CSVs, seal): inputs of the build.
     pub inputs: Vec<PathBuf>,
@@ -68,7 +69,7 @@ pub fn build(
     if b.errors.is_empty() {
         Ok(Built {
             document,
-            seal: b.seal,
+            seals: b.seals,
             warnings: b.warnings,
             inputs: b.inputs,
             origins: b.origins,
@@ -90,7 +91,7 @@ struct Builder<'a> {
     plan_dir: PathBuf,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
-    seal: Option<Seal>,
+    seals: Vec<Seal>,
     inputs: Vec<PathBuf>,
     origins: Vec<TextOrigin>,
 }
@@ -143,7 +144,7 @@ impl<'a> Builder<'a> {
             plan_dir: canonical_dir,
             errors: Vec::new(),
             warnings: Vec::new(),
-            seal: None,
+            seals: Vec::new(),
             inputs: vec![loaded.path.clone()],
             origins: Vec::new(),
         })
@@ -523,6 +524,7 @@ impl<'a> Builder<'a> {
     }
 
     fn seal(&mut self, value: &Spanned<String>) {
+        // Reads one image; an unreadable one is an error at its place.
         let Some(path) = self.path(value, "seal") else {
             return;
         };
@@ -549,7 +551,46 @@ impl<'a> Builder<'a> {
             );
             return;
         };
-        self.seal = Some(Seal { bytes, format });
+        self.seals.push(Seal { bytes, format });
+    }
+
+    /// Several seals go one per issuer in the 署名 (GB/T 9704 7.3.5.1); a
+    /// 命令 carries one signature seal.
+    fn check_seal_count(
+        &mut self,
+        seal: &Spanned<SealPaths>,
+        seals: usize,
+        signers: usize,
+        format: Format,
+    ) {
+        if seals == 0 {
+            self.errors.push(
+                Diagnostic::error("seal", "`seal` is an empty array")
+                    .at_place(Some(self.plan_place(seal)))
+                    .label("no image")
+                    .hint("give one image path, or one per issuer, or remove the key"),
+            );
+        } else if seals > 1 && format == Format::Order {
+            self.errors.push(
+                Diagnostic::error(
+                    "seal",
+                    format!("a 命令 takes one signature seal, not {seals}"),
+                )
+                .at_place(Some(self.plan_place(seal)))
+                .label("several images")
+                .hint("give `seal` a single image path"),
+            );
+        } else if seals > 1 && seals != signers {
+            self.errors.push(
+                Diagnostic::error(
+                    "seal",
+                    format!("{seals} seals for {signers} issuer(s) in the 署名: joint seals go one per issuer"),
+                )
+                .at_place(Some(self.plan_place(seal)))
+                .label("count differs from the 署名")
+                .hint("list one seal per `issuer` (or `signature` line) in the same order, or give a single seal"),
+            );
+        }
     }
 
     fn document(&mut self) -> Result<Document, Failed> {
@@ -680,7 +721,11 @@ impl<'a> Builder<'a> {
         }
         let date = self.date(&plan.date, "date");
         if let Some(seal) = &plan.seal {
-            self.seal(seal);
+            let paths = SealPaths::paths(seal);
+            for path in &paths {
+                self.seal(path);
+            }
+            self.check_seal_count(seal, paths.len(), signature.len(), format);
         }
         let note = self.text(&plan.note).filter(|n| !n.is_empty()).map(|n| {
             if n.starts_with('（') && n.ends_with('）') {
@@ -754,7 +799,7 @@ impl<'a> Builder<'a> {
             attendance,
             signature,
             date: date.map(Date::chinese),
-            sealed: self.seal.is_some(),
+            sealed: !self.seals.is_empty(),
             note,
             attachments,
             imprint,

@@ -157,7 +157,7 @@ pub fn export(
 }
 
 /// `NAME.typst/`: the template's files, the document data as JSON and the
-/// seal, so the same layout can be compiled (and debugged) with plain typst:
+/// seals, so the same layout can be compiled (and debugged) with plain typst:
 ///
 /// ```sh
 /// typst compile --font-path fonts --ignore-system-fonts \
@@ -179,15 +179,13 @@ fn typst_folder(
         .into_iter()
         .map(|(path, bytes)| (dir.join(path), bytes))
         .collect();
-    let seal = match &compiled.built.seal {
-        Some(seal) => {
-            let file = format!("seal.{}", seal.format);
-            files.push((dir.join(&file), seal.bytes.clone()));
-            serde_json::json!({ "file": file, "format": seal.format })
-        }
-        None => serde_json::Value::Null,
-    };
-    let data = render::template_json(&compiled.built.document, &engine.fonts, seal);
+    let (seal_files, seals) = render::seal_files(&compiled.built.seals, "seal");
+    files.extend(
+        seal_files
+            .into_iter()
+            .map(|(file, bytes)| (dir.join(file), bytes)),
+    );
+    let data = render::template_json(&compiled.built.document, &engine.fonts, seals);
     let json = serde_json::to_vec_pretty(&data).expect("JSON serializes");
     files.push((dir.join("data.json"), json));
     Ok(files)

@@ -188,7 +188,7 @@ impl Engine {
             scope.spawn(|| self.fonts.warm_up(&roles));
             render::layout(
                 &built.document,
-                built.seal.as_ref(),
+                &built.seals,
                 &self.fonts,
                 &self.template,
                 sources,

@@ -82,6 +82,47 @@ impl<'de> Deserialize<'de> for OneOrMany {
     }
 }
 
+/// The `seal` key: one image path, or (extension of the contract) an array
+/// with one image per issuer in the 署名, each path with its own place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SealPaths {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for SealPaths {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SealPathsVisitor;
+        impl<'de> Visitor<'de> for SealPathsVisitor {
+            type Value = SealPaths;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an image path, or an array of image paths (one per issuer)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SealPaths, E> {
+                Ok(SealPaths::One(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SealPaths, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    items.push(item);
+                }
+                Ok(SealPaths::Many(items))
+            }
+        }
+        deserializer.deserialize_any(SealPathsVisitor)
+    }
+}
+
+impl SealPaths {
+    /// Each path with its place (a lone path takes the key's place).
+    pub fn paths(seal: &Spanned<SealPaths>) -> Vec<Spanned<String>> {
+        match seal.get_ref() {
+            SealPaths::One(path) => vec![Spanned::new(seal.span(), path.clone())],
+            SealPaths::Many(paths) => paths.clone(),
+        }
+    }
+}
+
 /// A plan as written, each value with its place in the file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,7 +143,8 @@ pub struct Plan {
     pub signature: Option<Spanned<OneOrMany>>,
     /// A TOML date, or a string `2020-03-27` / `2020年3月27日`.
     pub date: Option<Spanned<toml::Value>>,
-    pub seal: Option<Spanned<String>>,
+    /// One seal image, or one per issuer of a 联合行文 (extension).
+    pub seal: Option<Spanned<SealPaths>>,
     pub note: Option<Spanned<String>>,
     pub cc: Option<Spanned<OneOrMany>>,
     pub printed_by: Option<Spanned<String>>,

@@ -13,13 +13,33 @@ use crate::model::Document;
 use crate::template::Template;
 use crate::world::{DATA_PATH, NoticeWorld, SEAL_PATH};
 
+/// The seal images as files for the template: their paths (`BASE.png`, or
+/// `BASE-1.png`, `BASE-2.svg`… for joint seals) and the JSON records that
+/// point at them (`{file, format}`).
+pub fn seal_files(seals: &[Seal], base: &str) -> (Vec<(String, Vec<u8>)>, Vec<serde_json::Value>) {
+    seals
+        .iter()
+        .enumerate()
+        .map(|(i, seal)| {
+            let file = if seals.len() == 1 {
+                format!("{base}.{}", seal.format)
+            } else {
+                format!("{base}-{}.{}", i + 1, seal.format)
+            };
+            let json = serde_json::json!({ "file": file, "format": seal.format });
+            ((file, seal.bytes.clone()), json)
+        })
+        .unzip()
+}
+
 /// The data handed to the template as JSON: the model and the resolved
-/// fonts. `seal` is what the template finds under `seal` (see
-/// [`template_data`] and the `typ` export).
+/// fonts. `seals` are the records from [`seal_files`]; the template finds
+/// them under `seals`, and the first also under `seal` (what templates
+/// written for a single seal read).
 pub fn template_json(
     doc: &Document,
     fonts: &FontSet,
-    seal: serde_json::Value,
+    seals: Vec<serde_json::Value>,
 ) -> serde_json::Value {
     let mut json = serde_json::to_value(doc).expect("the document model serializes");
     let mut font_map = serde_json::Map::new();
@@ -36,7 +56,8 @@ pub fn template_json(
     let dash = fonts.ink_middle(Role::Songti, '—').unwrap_or(0.3);
     font_map.insert("dash-middle".into(), dash.into());
     json["fonts"] = serde_json::Value::Object(font_map);
-    json["seal"] = seal;
+    json["seal"] = seals.first().cloned().unwrap_or(serde_json::Value::Null);
+    json["seals"] = serde_json::Value::Array(seals);
     json
 }
 
@@ -104,24 +125,19 @@ pub fn role_key(role: Role) -> &'static str {
 /// Lays the document out with the template.
 pub fn layout(
     doc: &Document,
-    seal: Option<&Seal>,
+    seals: &[Seal],
     fonts: &FontSet,
     template: &Template,
     sources: &mut SourceMap,
 ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
-    let mut files = Vec::new();
-    let seal_json = match seal {
-        Some(seal) => {
-            let path = format!("{SEAL_PATH}.{}", seal.format);
-            let json = serde_json::json!({ "file": path, "format": seal.format });
-            files.push((path, Bytes::new(seal.bytes.clone())));
-            json
-        }
-        None => serde_json::Value::Null,
-    };
+    let (files, seal_json) = seal_files(seals, SEAL_PATH);
     let data = serde_json::to_vec(&template_json(doc, fonts, seal_json)).expect("JSON serializes");
     let mut virtual_files: Vec<(&str, Bytes)> = vec![(DATA_PATH, Bytes::new(data))];
-    virtual_files.extend(files.iter().map(|(p, b)| (p.as_str(), b.clone())));
+    virtual_files.extend(
+        files
+            .iter()
+            .map(|(p, b)| (p.as_str(), Bytes::new(b.clone()))),
+    );
     let world = NoticeWorld::new(fonts, template, virtual_files);
     // NOTICE_TRACE=FILE writes a Chrome trace of the layout (for profiling
     // the template).

@@ -67,7 +67,7 @@ pub fn plan_schema() -> Value {
             "body_file": text("a Markdown file with the 正文, relative to the plan"),
             "signature": text_or_list("发文机关署名; default: issuer"),
             "date": date("成文日期"),
-            "seal": text("印章 image (PNG or SVG), relative to the plan"),
+            "seal": text_or_list("印章 image (PNG or SVG), relative to the plan; for 联合行文 an array, one seal per issuer in the 署名"),
             "note": text("附注, printed in parentheses"),
             "cc": text_or_list("抄送机关"),
             "printed_by": text("印发机关"),

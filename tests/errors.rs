@@ -165,6 +165,43 @@ fn missing_files_are_reported_at_their_key() {
 }
 
 #[test]
+fn joint_seals_are_checked_one_by_one_and_counted() {
+    let plan = |seal: &str| {
+        format!("issuer = [\"甲局\", \"乙局\"]\ntitle = \"关于测试的通知\"\nseal = {seal}\n")
+    };
+    let png = std::fs::read(support::repo().join("tests/fixtures/seal.png")).unwrap();
+    // The missing one of two is pointed at, not the array.
+    let dir = dir_with(
+        "joint-seal-missing",
+        &[("plan.toml", &plan("[\"a.png\", \"b.png\"]"))],
+    );
+    std::fs::write(dir.join("a.png"), &png).unwrap();
+    let (out, err) = build_in(&dir, "plan.toml");
+    assert_input_error(
+        &out,
+        &err,
+        "plan.toml:3:18",
+        &["`seal` file not found", "b.png"],
+    );
+    // Three seals for two issuers.
+    let dir = dir_with(
+        "joint-seal-count",
+        &[("plan.toml", &plan("[\"a.png\", \"a.png\", \"a.png\"]"))],
+    );
+    std::fs::write(dir.join("a.png"), &png).unwrap();
+    let (out, err) = build_in(&dir, "plan.toml");
+    assert_input_error(
+        &out,
+        &err,
+        "plan.toml:3:8",
+        &["3 seals for 2 issuer(s)", "one seal per"],
+    );
+    let dir = dir_with("joint-seal-empty", &[("plan.toml", &plan("[]"))]);
+    let (out, err) = build_in(&dir, "plan.toml");
+    assert_input_error(&out, &err, "plan.toml:3:8", &["empty array"]);
+}
+
+#[test]
 fn malformed_csv_points_at_the_row() {
     let dir = dir_with(
         "bad-csv",
@@ -513,7 +550,11 @@ fn findings(name: &str, plan: &str) -> (Output, String) {
 #[test]
 fn check_passes_the_shipped_examples() {
     // A folder is searched for plans, as with build.
-    let (out, err) = run(&["check", "--no-system-fonts", repo().join("examples").to_str().unwrap()]);
+    let (out, err) = run(&[
+        "check",
+        "--no-system-fonts",
+        repo().join("examples").to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{err}");
     assert_eq!(err.matches("no problems found").count(), 3, "{err}");
     for (example, plan) in [

@@ -4,6 +4,7 @@
 
 mod support;
 
+use support::pdf::Picture;
 use support::*;
 
 const FANG: &str = "FandolFang";
@@ -641,6 +642,159 @@ fn sealed_layout_centres_issuer_and_seal_on_the_date() {
         (-0.1..PITCH).contains(&gap),
         "seal top {gap:.2}mm below the text above"
     );
+}
+
+/// A joint notice sealed by each issuer (PNG seals, so each is one picture).
+fn jointly_sealed(name: &str, issuers: &[&str]) -> Built {
+    let dir = scratch(name);
+    std::fs::copy(repo().join("tests/fixtures/seal.png"), dir.join("seal.png")).unwrap();
+    let quoted: Vec<String> = issuers.iter().map(|i| format!("\"{i}\"")).collect();
+    let seals = vec!["\"seal.png\""; issuers.len()].join(", ");
+    let plan = format!(
+        "issuer = [{}]\nnumber = \"甲交〔2024〕5号\"\ntitle = \"关于开展道路交通安全联合检查的通知\"\n\
+         to = \"各县（区）人民政府\"\nbody = \"现就开展联合检查有关事项通知如下。\"\n\
+         date = 2024-05-06\nseal = [{seals}]\n",
+        quoted.join(", ")
+    );
+    std::fs::write(dir.join("plan.toml"), plan).unwrap();
+    build_plan(&dir.join("plan.toml"))
+}
+
+fn centre(left: f64, right: f64) -> f64 {
+    (left + right) / 2.0
+}
+
+#[test]
+fn joint_seals_sit_side_by_side_one_per_issuer_the_last_over_the_date() {
+    let built = jointly_sealed("joint-seals-2", &["甲市交通运输局", "甲市公安局"]);
+    let pdf = &built.pdf;
+    let date = pdf.find_line("2024年5月6日");
+    assert_near(date.right(), BODY_RIGHT - 4.0 * CELL, 0.05, "date 右空四字");
+    let names = pdf
+        .lines(date.page)
+        .into_iter()
+        .find(|l| l.text().contains("甲市交通运输局") && l.text().contains("甲市公安局"))
+        .expect("both issuers' names on one line");
+    assert_eq!(
+        on_grid(&names) + 1,
+        on_grid(&date),
+        "date on the line under the names"
+    );
+    let mut seals: Vec<&Picture> = pdf
+        .pictures
+        .iter()
+        .filter(|p| p.page == date.page)
+        .collect();
+    assert_eq!(seals.len(), 2, "one seal per issuer");
+    seals.sort_by(|a, b| a.left.total_cmp(&b.left));
+    let (first, last) = (seals[0], seals[1]);
+    for seal in [first, last] {
+        assert_near(seal.width, 42.0, 0.05, "seal 42mm wide");
+        assert!(
+            seal.left >= MARGIN_LEFT - 0.01 && seal.left + seal.width <= BODY_RIGHT + 0.01,
+            "seal inside the 版心"
+        );
+    }
+    assert_near(first.top, last.top, 0.01, "seals side by side in one row");
+    assert!(
+        first.left + first.width < last.left,
+        "seals neither overlap nor touch"
+    );
+    // The last seal centred on the date (and the last issuer over it), the
+    // first centred on the first issuer.
+    let date_centre = centre(date.left(), date.right());
+    assert_near(
+        centre(last.left, last.left + last.width),
+        date_centre,
+        0.1,
+        "last seal on the date",
+    );
+    let glyphs_of = |name: &str| -> (f64, f64) {
+        let text: Vec<char> = names.glyphs.iter().map(|g| g.ch).collect();
+        let chars: Vec<char> = name.chars().collect();
+        let at = text
+            .windows(chars.len())
+            .position(|w| w == chars.as_slice())
+            .unwrap();
+        (
+            names.glyphs[at].x,
+            names.glyphs[at + chars.len() - 1].right(),
+        )
+    };
+    let (l, r) = glyphs_of("甲市公安局");
+    assert_near(
+        centre(l, r),
+        date_centre,
+        0.1,
+        "last issuer centred over the date",
+    );
+    let (l, r) = glyphs_of("甲市交通运输局");
+    assert_near(
+        centre(l, r),
+        centre(first.left, first.left + first.width),
+        0.1,
+        "first seal on the first issuer",
+    );
+    // Names and date in the seals' lower half; the top within one line of
+    // the text above.
+    assert!(
+        last.top < names.glyphs[0].em_top() && last.top + last.height > date.glyphs[0].em_bottom()
+    );
+    let above = pdf
+        .lines(date.page)
+        .into_iter()
+        .rfind(|l| l.y < names.y - 1.0)
+        .expect("text above the seals");
+    let gap = first.top - (MARGIN_TOP + (on_grid(&above) + 1) as f64 * PITCH);
+    assert!(
+        (-0.1..PITCH).contains(&gap),
+        "seal top {gap:.2}mm below the text above"
+    );
+}
+
+#[test]
+fn three_joint_seals_wrap_into_aligned_rows_that_do_not_touch() {
+    let built = jointly_sealed(
+        "joint-seals-3",
+        &["甲市交通运输局", "甲市公安局", "甲市应急管理局"],
+    );
+    let pdf = &built.pdf;
+    let date = pdf.find_line("2024年5月6日");
+    let mut seals: Vec<&Picture> = pdf
+        .pictures
+        .iter()
+        .filter(|p| p.page == date.page)
+        .collect();
+    assert_eq!(seals.len(), 3);
+    seals.sort_by(|a, b| (a.top, a.left).partial_cmp(&(b.top, b.left)).unwrap());
+    let (row1, row2) = (&seals[..2], &seals[2..]);
+    assert_near(row1[0].top, row1[1].top, 0.01, "first row side by side");
+    assert!(
+        row1[0].top + row1[0].height < row2[0].top,
+        "rows do not touch"
+    );
+    assert_near(
+        row2[0].left,
+        row1[1].left,
+        0.01,
+        "columns aligned, ending over the date",
+    );
+    assert_near(
+        centre(row2[0].left, row2[0].left + row2[0].width),
+        centre(date.left(), date.right()),
+        0.1,
+        "last seal on the date",
+    );
+    assert!(
+        seals
+            .iter()
+            .all(|s| s.left >= MARGIN_LEFT - 0.01 && s.left + s.width <= BODY_RIGHT + 0.01)
+    );
+    // The text twin keeps the issuers in order, then the date.
+    let at = |needle: &str| built.text.rfind(needle).unwrap();
+    assert!(at("甲市交通运输局") < at("甲市公安局"));
+    assert!(at("甲市公安局") < at("甲市应急管理局"));
+    assert!(at("甲市应急管理局") < at("2024年5月6日"));
 }
 
 #[test]
