@@ -310,6 +310,19 @@ pub struct Reporter {
     color: bool,
     bar: Option<indicatif::ProgressBar>,
     lock: Mutex<()>,
+    /// Documents seen so far, by status, for the closing tally.
+    tally: Mutex<Tally>,
+    total: usize,
+    started: std::time::Instant,
+}
+
+#[derive(Default)]
+struct Tally {
+    built: usize,
+    skipped: usize,
+    checked: usize,
+    failed: usize,
+    warned: usize,
 }
 
 impl Reporter {
@@ -329,6 +342,9 @@ impl Reporter {
             color: terminal,
             bar,
             lock: Mutex::new(()),
+            tally: Mutex::new(Tally::default()),
+            total,
+            started: std::time::Instant::now(),
         }
     }
 
@@ -355,6 +371,18 @@ impl Reporter {
 
     pub fn outcome(&self, outcome: &Outcome) {
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        {
+            let mut tally = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+            match outcome.status {
+                Status::Built => tally.built += 1,
+                Status::Skipped => tally.skipped += 1,
+                Status::Checked => tally.checked += 1,
+                Status::Failed => tally.failed += 1,
+            }
+            if !outcome.failed() && !outcome.diagnostics.is_empty() {
+                tally.warned += 1;
+            }
+        }
         if let Some(bar) = &self.bar {
             bar.inc(1);
             bar.set_message(outcome.job.label.clone());
@@ -377,10 +405,43 @@ impl Reporter {
         }
     }
 
+    /// Ends the progress bar; after several documents, a human report ends
+    /// with one line of totals (what a CI log or a clerk reads first).
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        if self.style == ReportStyle::Human && self.total > 1 {
+            let tally = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+            eprintln!("{}", tally.line(self.started.elapsed()));
+        }
+    }
+}
+
+impl Tally {
+    /// `200 documents: 198 built, 1 unchanged, 1 failed (3 with warnings) in 2.58 s`
+    fn line(&self, elapsed: std::time::Duration) -> String {
+        let seen = self.built + self.skipped + self.checked + self.failed;
+        let mut parts = Vec::new();
+        for (count, what) in [
+            (self.built, "built"),
+            (self.checked, "checked"),
+            (self.skipped, "unchanged"),
+            (self.failed, "failed"),
+        ] {
+            if count > 0 {
+                parts.push(format!("{count} {what}"));
+            }
+        }
+        let warned = match self.warned {
+            0 => String::new(),
+            n => format!(" ({n} with warnings)"),
+        };
+        format!(
+            "{seen} documents: {}{warned} in {:.2} s",
+            parts.join(", "),
+            elapsed.as_secs_f64()
+        )
     }
 }
 

@@ -74,6 +74,25 @@ fn a_batch_builds_every_good_plan_and_reports_the_broken_one() {
         !out_dir.join("sub/body.pdf").exists(),
         "a body without front matter is no plan"
     );
+    let tally = err.lines().last().unwrap_or_default();
+    assert!(
+        tally.starts_with("3 documents: 2 built, 1 failed in "),
+        "closing totals: {tally}"
+    );
+    // A rerun tells the unchanged ones apart.
+    let again = notice(&[
+        "build",
+        "--no-system-fonts",
+        "--out",
+        out_dir.to_str().unwrap(),
+        dir.join("plans").to_str().unwrap(),
+    ]);
+    let err = stderr(&again);
+    let tally = err.lines().last().unwrap_or_default();
+    assert!(
+        tally.starts_with("3 documents: 2 unchanged, 1 failed in "),
+        "closing totals: {tally}"
+    );
 }
 
 #[test]
