@@ -1,7 +1,7 @@
 //! Typst templates: the embedded ones and a user's own folder.
 //!
-//! A template is a folder whose `main.typ` lays out the document from
-//! `sys.inputs.notice`. The embedded templates live in `templates/` of the
+//! A template is a folder whose `main.typ` lays out the document from the
+//! JSON file `/.notice/data.json` (see `world.rs`). The embedded templates live in `templates/` of the
 //! source tree and are compiled into the binary; `--template DIR` points at a
 //! folder of the same shape (start from `notice template export`).
 
