@@ -9,12 +9,13 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use notice::compose::{self, markdown};
 use notice::diagnostic::SourceMap;
-use notice::document::{self, BuildInputs};
-use notice::fonts::{FontOptions, FontSet};
-use notice::pipeline::Engine;
-use notice::template::{DEFAULT_TEMPLATE, Template};
-use notice::{markdown, plan, render, text};
+use notice::driver::Engine;
+use notice::typeset::fonts::{FontOptions, FontSet};
+use notice::typeset::template::{DEFAULT_TEMPLATE, Template};
+use notice::writers::{Names, OutputFormat, Rendered, Settings, txt};
+use notice::{plan, typeset};
 
 fn plans() -> Vec<(&'static str, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -30,8 +31,8 @@ fn stages(c: &mut Criterion) {
         FontSet::new(&FontOptions::default()),
         Template::load(DEFAULT_TEMPLATE).unwrap(),
     );
-    let inputs = BuildInputs::default();
-    notice::title::warm_up();
+    let settings = compose::Settings::default();
+    compose::title::warm_up();
     for (name, path) in plans() {
         let mut group = c.benchmark_group(name);
         group.sample_size(20);
@@ -44,22 +45,24 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 let mut sources = SourceMap::new();
                 let loaded = plan::load(&path, &mut sources).unwrap();
-                document::build(&loaded, &inputs, &mut sources).unwrap()
+                compose::compose(&loaded, &settings, &mut sources, &mut Vec::new()).unwrap()
             });
         });
         let mut sources = SourceMap::new();
         let loaded = plan::load(&path, &mut sources).unwrap();
         if let Some(body) = &loaded.front_matter_body {
-            group.bench_function("markdown only", |b| b.iter(|| markdown::parse(&body.text)));
+            group.bench_function("markdown only", |b| {
+                b.iter(|| markdown::parse(&body.text, &[]))
+            });
         }
 
-        let built = document::build(&loaded, &inputs, &mut sources).unwrap();
+        let composed = compose::compose(&loaded, &settings, &mut sources, &mut Vec::new()).unwrap();
+        let document = &composed.document;
         group.bench_function("typst layout", |b| {
             b.iter(|| {
                 typst::comemo::evict(0);
-                render::layout(
-                    &built.document,
-                    &built.seals,
+                typeset::layout(
+                    document,
                     &engine.fonts,
                     &engine.template,
                     &mut SourceMap::new(),
@@ -68,22 +71,29 @@ fn stages(c: &mut Criterion) {
             });
         });
 
-        let (layout, _) = render::layout(
-            &built.document,
-            &built.seals,
-            &engine.fonts,
-            &engine.template,
-            &mut sources,
-        )
-        .unwrap();
+        let (pages, _) =
+            typeset::layout(document, &engine.fonts, &engine.template, &mut sources).unwrap();
+        let rendered = Rendered {
+            document,
+            pages: Some(&pages),
+            fonts: &engine.fonts,
+            template: &engine.template,
+        };
+        let names = Names {
+            dir: PathBuf::from("bench"),
+            stem: "bench".into(),
+        };
         group.bench_function("pdf export", |b| {
             b.iter(|| {
                 typst::comemo::evict(0);
-                render::pdf(&layout, "bench", &[]).unwrap()
+                OutputFormat::Pdf
+                    .writer()
+                    .write(&rendered, &names, &Settings::default())
+                    .unwrap()
             });
         });
 
-        group.bench_function("text output", |b| b.iter(|| text::render(&built.document)));
+        group.bench_function("text output", |b| b.iter(|| txt::render(document)));
         group.finish();
     }
 }

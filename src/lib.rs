@@ -1,30 +1,25 @@
 //! notice: compile Chinese official documents (公文) to GB/T 9704-2012 PDF
 //! and plain text.
 //!
-//! Data flows plan → document model → renderers → outputs:
-//! [`plan`] reads and type-checks a plan, [`document`] turns it into the
-//! [`model`] (with [`markdown`], [`numbering`], [`title`]), [`lint`] checks
-//! it against GB/T 9704 and common practice, [`text`] and [`render`]
-//! (through [`world`], [`template`], [`fonts`]) produce the outputs,
-//! [`pipeline`] writes them, and [`cli`] drives it all.
+//! Data flows one way, plan → model → pages → files (see ARCHITECTURE.md):
+//! [`plan`] reads and type-checks a plan; [`compose`] turns it into the
+//! [`model`]; [`lint`] checks the model against the standard; [`typeset`]
+//! lays it out with Typst; [`writers`] turn it into PDF, text and images;
+//! [`driver`] runs documents (one, a batch, a watch) and writes outputs all
+//! or none; [`cli`] is the command line. [`gbt9704`] holds the standard's
+//! vocabulary and numbers, [`limits`] the bounds on every input, [`files`]
+//! reads inputs safely, and [`diagnostic`] reports problems with their
+//! places.
 
-pub mod batch;
-pub mod cache;
 pub mod cli;
+pub mod compose;
 pub mod diagnostic;
-pub mod document;
-pub mod export;
-pub mod fonts;
+pub mod driver;
+pub mod files;
+pub mod gbt9704;
+pub mod limits;
 pub mod lint;
-pub mod markdown;
 pub mod model;
-pub mod numbering;
-pub mod pipeline;
 pub mod plan;
-pub mod render;
-pub mod schema;
-pub mod template;
-pub mod text;
-pub mod title;
-pub mod watch;
-pub mod world;
+pub mod typeset;
+pub mod writers;

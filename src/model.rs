@@ -1,42 +1,22 @@
 //! The document model: every element of a 公文 with its final words, in the
-//! order GB/T 9704 places them. Both renderers (Typst and plain text) read
-//! only this model, so the PDF and its text twin always carry the same words.
+//! order GB/T 9704 places them, and the images it prints. Every writer (the
+//! Typst layout, the text twin, DOCX) reads only this model, so all outputs
+//! carry the same words.
 
 use std::ops::Range;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
-/// The four layouts of GB/T 9704 (section 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// 文件格式
-    #[default]
-    File,
-    /// 信函格式
-    Letter,
-    /// 命令（令）格式
-    Order,
-    /// 纪要格式
-    Minutes,
-}
+pub use crate::gbt9704::DocumentFormat;
 
-impl Format {
-    pub const NAMES: [&'static str; 4] = ["file", "letter", "order", "minutes"];
-
-    pub fn parse(name: &str) -> Option<Format> {
-        Some(match name {
-            "file" => Format::File,
-            "letter" => Format::Letter,
-            "order" => Format::Order,
-            "minutes" => Format::Minutes,
-            _ => return None,
-        })
-    }
-}
+/// The version of the model as templates receive it (`version` in the
+/// template's data). It changes when a field is renamed or removed, so a
+/// customised template can tell data it was not written for.
+pub const DATA_VERSION: u32 = 1;
 
 /// How a stretch of inline text is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Style {
     #[default]
@@ -48,7 +28,7 @@ pub enum Style {
 }
 
 /// A stretch of text in one style.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Run {
     pub text: String,
     pub style: Style,
@@ -69,21 +49,18 @@ pub fn plain_text(runs: &[Run]) -> String {
 }
 
 /// A numbered heading of level 1..=4.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Heading {
     pub level: u8,
     /// `一、`, `（一）`, `1.`, `（1）`: generated, or as the clerk typed it.
     pub number: String,
     pub runs: Vec<Run>,
-    /// Whether the number was typed by the clerk.
-    #[serde(skip)]
-    pub explicit: bool,
     /// Where the heading is in its Markdown source.
     #[serde(skip)]
     pub source: Range<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     Auto,
@@ -92,14 +69,14 @@ pub enum Align {
     Right,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Table {
     pub header: Vec<Vec<Run>>,
     pub rows: Vec<Vec<Vec<Run>>>,
     pub align: Vec<Align>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Block {
     /// A heading on its own line.
@@ -113,7 +90,7 @@ pub enum Block {
 }
 
 /// A title, with the places it may break between lines.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Title {
     pub text: String,
     /// Words of the title in order; lines break only between them.
@@ -121,7 +98,7 @@ pub struct Title {
 }
 
 /// 发文机关标志.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Mark {
     /// One line per issuer (joint issue) or the whole mark on one line.
     pub lines: Vec<String>,
@@ -130,14 +107,14 @@ pub struct Mark {
 }
 
 /// One line of the 附件说明.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct AttachmentNote {
     /// `1.` when several attachments are listed.
     pub number: Option<String>,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Attachment {
     /// `附件` / `附件2`; none when the plan sets `label = ""`.
     pub label: Option<String>,
@@ -147,7 +124,7 @@ pub struct Attachment {
 }
 
 /// 版记.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Imprint {
     /// The names after `抄送：`, joined and ending with `。`.
     pub cc: Option<String>,
@@ -157,14 +134,38 @@ pub struct Imprint {
 }
 
 /// A line of the 纪要 attendance list (`出席：……`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Attendance {
     pub label: String,
     pub names: String,
 }
 
+/// An image file the document prints.
+#[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
+pub struct Image {
+    pub bytes: Vec<u8>,
+    pub format: ImageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+impl ImageFormat {
+    /// The file extension, also the name Typst's `image` takes.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Svg => "svg",
+        }
+    }
+}
+
 /// PDF metadata.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Metadata {
     pub title: String,
     pub author: String,
@@ -172,9 +173,9 @@ pub struct Metadata {
     pub date: Option<[u32; 3]>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Document {
-    pub format: Format,
+    pub format: DocumentFormat,
     pub copy_number: Option<String>,
     /// `秘密★1年`.
     pub secrecy: Option<String>,
@@ -193,8 +194,12 @@ pub struct Document {
     pub signature: Vec<String>,
     /// 成文日期, `2020年3月27日`.
     pub date: Option<String>,
-    /// Whether the sealed layout is used (the image is passed separately).
+    /// Whether the sealed layout is used.
     pub sealed: bool,
+    /// The seal images: none, one, or one per issuer of a 联合行文. They
+    /// reach templates as files (see `typeset::data`), not in the JSON.
+    #[serde(skip)]
+    pub seals: Vec<Image>,
     /// 附注 with its parentheses.
     pub note: Option<String>,
     pub attachments: Vec<Attachment>,
@@ -202,4 +207,107 @@ pub struct Document {
     /// Printed on both sides: the 版记 takes an even page.
     pub duplex: bool,
     pub metadata: Metadata,
+}
+
+impl Document {
+    /// Every piece of text of the document, in reading order (the title's
+    /// words after its text).
+    pub fn for_each_text_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+        for s in [
+            &mut self.copy_number,
+            &mut self.secrecy,
+            &mut self.urgency,
+            &mut self.number,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(s);
+        }
+        if let Some(mark) = &mut self.mark {
+            mark.lines.iter_mut().for_each(&mut *f);
+            mark.suffix.iter_mut().for_each(&mut *f);
+        }
+        self.signers.iter_mut().for_each(&mut *f);
+        if let Some(title) = &mut self.title {
+            title_texts(title, f);
+        }
+        self.to.iter_mut().for_each(&mut *f);
+        blocks_texts(&mut self.body, f);
+        for note in &mut self.attachment_notes {
+            note.number.iter_mut().for_each(&mut *f);
+            f(&mut note.name);
+        }
+        for a in &mut self.attendance {
+            f(&mut a.label);
+            f(&mut a.names);
+        }
+        self.signature.iter_mut().for_each(&mut *f);
+        self.date.iter_mut().for_each(&mut *f);
+        self.note.iter_mut().for_each(&mut *f);
+        for a in &mut self.attachments {
+            a.label.iter_mut().for_each(&mut *f);
+            if let Some(title) = &mut a.title {
+                title_texts(title, f);
+            }
+            blocks_texts(&mut a.body, f);
+        }
+        if let Some(imprint) = &mut self.imprint {
+            for s in [
+                &mut imprint.cc,
+                &mut imprint.printed_by,
+                &mut imprint.printed_on,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                f(s);
+            }
+        }
+        f(&mut self.metadata.title);
+        f(&mut self.metadata.author);
+    }
+
+    /// Every piece of text of the document, in reading order.
+    pub fn texts(&self) -> Vec<String> {
+        let mut copy = self.clone();
+        let mut out = Vec::new();
+        copy.for_each_text_mut(&mut |s| out.push(std::mem::take(s)));
+        out
+    }
+}
+
+fn title_texts(title: &mut Title, f: &mut impl FnMut(&mut String)) {
+    f(&mut title.text);
+    title.words.iter_mut().for_each(&mut *f);
+}
+
+fn runs_texts(runs: &mut [Run], f: &mut impl FnMut(&mut String)) {
+    for r in runs {
+        f(&mut r.text);
+    }
+}
+
+fn heading_texts(h: &mut Heading, f: &mut impl FnMut(&mut String)) {
+    f(&mut h.number);
+    runs_texts(&mut h.runs, f);
+}
+
+fn blocks_texts(blocks: &mut [Block], f: &mut impl FnMut(&mut String)) {
+    for block in blocks {
+        match block {
+            Block::Heading(h) => heading_texts(h, f),
+            Block::Paragraph { lead, runs } => {
+                if let Some(h) = lead {
+                    heading_texts(h, f);
+                }
+                runs_texts(runs, f);
+            }
+            Block::Table(t) => {
+                for cell in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
+                    runs_texts(cell, f);
+                }
+            }
+        }
+    }
 }

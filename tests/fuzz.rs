@@ -5,12 +5,14 @@
 
 use std::path::Path;
 
+use notice::compose::{self, markdown};
 use notice::diagnostic::SourceMap;
-use notice::document::{self, BuildInputs};
-use notice::fonts::{FontOptions, FontSet};
-use notice::pipeline::{Engine, Job, Options};
-use notice::template::{DEFAULT_TEMPLATE, Template};
-use notice::{lint, markdown, plan, text};
+use notice::driver::{Engine, Job, Options};
+use notice::model::Block;
+use notice::typeset::fonts::{FontOptions, FontSet};
+use notice::typeset::template::{DEFAULT_TEMPLATE, Template};
+use notice::writers::txt;
+use notice::{lint, plan};
 use proptest::prelude::*;
 
 /// Text mixing Chinese, punctuation, markup characters and line breaks.
@@ -154,9 +156,15 @@ fn plan_text() -> impl Strategy<Value = String> {
         })
 }
 
-fn fonts() -> &'static FontSet {
-    static FONTS: std::sync::OnceLock<FontSet> = std::sync::OnceLock::new();
-    FONTS.get_or_init(|| FontSet::new(&FontOptions::default()))
+/// One engine for every case, as in a batch.
+fn engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::new(
+            FontSet::new(&FontOptions::default()),
+            Template::load(DEFAULT_TEMPLATE).unwrap(),
+        )
+    })
 }
 
 /// Parses, builds the model, runs the checks and the text renderer.
@@ -165,18 +173,18 @@ fn model_pipeline(path: &Path, bytes: Vec<u8>) {
     let Ok(loaded) = plan::parse(path, bytes, &mut sources) else {
         return;
     };
-    let inputs = BuildInputs::default();
-    if let Ok(built) = document::build(&loaded, &inputs, &mut sources) {
+    let settings = compose::Settings::default();
+    if let Ok(composed) = compose::compose(&loaded, &settings, &mut sources, &mut Vec::new()) {
         let findings = lint::lint(&lint::Subject {
             loaded: &loaded,
-            built: &built,
-            fonts: fonts(),
-            today: notice::pipeline::today(),
+            composed: &composed,
+            fonts: &engine().fonts,
+            today: plan::today(),
         });
         for d in findings {
             let _ = d.render(&sources, false);
         }
-        let _ = text::render(&built.document);
+        let _ = txt::render(&composed.document);
     }
 }
 
@@ -184,9 +192,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_markdown_never_panics(md in markdown_text()) {
-        let body = markdown::parse(&md);
-        let _ = body.blocks.len();
+    fn random_markdown_gives_numbered_headings_of_four_levels(md in markdown_text()) {
+        let body = markdown::parse(&md, &[]);
+        for block in &body.blocks {
+            let heading = match block {
+                Block::Heading(h) => h,
+                Block::Paragraph { lead: Some(h), .. } => h,
+                _ => continue,
+            };
+            prop_assert!((1..=4).contains(&heading.level), "{heading:?}");
+            prop_assert!(!heading.number.is_empty(), "{heading:?}");
+        }
+        for note in &body.notes {
+            prop_assert!(note.span.end <= md.len() && md.is_char_boundary(note.span.start));
+        }
     }
 
     #[test]
@@ -228,11 +247,10 @@ proptest! {
             toml::Value::String(attachment)
         );
         std::fs::write(dir.join("plan.toml"), plan).unwrap();
-        let engine = Engine::new(FontSet::new(&FontOptions::default()), Template::load(DEFAULT_TEMPLATE).unwrap());
         let job = Job::for_plan(&dir.join("plan.toml"), None);
         let options = Options { force: true, ..Options::default() };
         // Without placeholders every such plan builds.
-        let outcome = engine.build(&job, &options);
+        let outcome = engine().run(&job, &options);
         prop_assert!(!outcome.failed(), "{:?}", outcome.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
         let pdf = std::fs::read(dir.join("plan.pdf")).unwrap();
         prop_assert!(pdf.starts_with(b"%PDF"));

@@ -317,33 +317,41 @@ fn watch_rebuilds_after_an_edit() {
             ("body.md", "第一版。\n"),
         ],
     );
+    let log = dir.join("watch.log");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_notice"))
         .args([
             "watch",
             "--no-system-fonts",
             dir.join("plan.toml").to_str().unwrap(),
         ])
-        .stderr(std::process::Stdio::null())
+        .env("NO_COLOR", "1")
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    let wait_for = |needle: &str| {
+    let wait = |done: &dyn Fn() -> bool| {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(20) {
-            if std::fs::read_to_string(dir.join("plan.txt")).is_ok_and(|t| t.contains(needle)) {
+            if done() {
                 return Some(started.elapsed());
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         None
     };
-    let first = wait_for("第一版");
+    let text_has = |needle: &str| {
+        std::fs::read_to_string(dir.join("plan.txt")).is_ok_and(|t| t.contains(needle))
+    };
+    // How many times the watcher reported `needle`.
+    let reported =
+        |needle: &str| std::fs::read_to_string(&log).map_or(0, |l| l.matches(needle).count());
+    let first = wait(&|| text_has("第一版"));
     // Editors save by writing a new file and renaming it over the old one.
     std::fs::write(dir.join("body.md.tmp"), "第二版。\n").unwrap();
     std::fs::rename(dir.join("body.md.tmp"), dir.join("body.md")).unwrap();
-    let second = wait_for("第二版");
-    // A broken edit keeps the last good outputs.
+    let second = wait(&|| text_has("第二版"));
+    // A broken edit is reported, and keeps the last good outputs.
     std::fs::write(dir.join("plan.toml"), "titel = 1\n").unwrap();
-    std::thread::sleep(Duration::from_millis(600));
+    let broken_reported = wait(&|| reported("unknown key `titel`") >= 1);
     let kept = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
     std::fs::write(
         dir.join("plan.toml"),
@@ -354,17 +362,57 @@ fn watch_rebuilds_after_an_edit() {
     // settle and takes tens of ms): not lost.
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(dir.join("body.md"), "第三版。\n").unwrap();
-    let third = wait_for("第三版");
+    let third = wait(&|| text_has("第三版"));
+    // A body file that goes missing is reported, and followed when it
+    // comes back.
+    std::fs::remove_file(dir.join("body.md")).unwrap();
+    let missing_reported = wait(&|| reported("file not found") >= 1);
+    std::fs::write(dir.join("body.md"), "第四版。\n").unwrap();
+    let fourth = wait(&|| text_has("第四版"));
+    // A file the plan names before it exists is picked up when it appears.
+    std::fs::write(
+        dir.join("plan.toml"),
+        "title = \"关于测试的通知\"\nbody_file = \"new/body.md\"\n",
+    )
+    .unwrap();
+    let new_missing = wait(&|| reported("file not found") >= 2);
+    std::fs::create_dir(dir.join("new")).unwrap();
+    std::fs::write(dir.join("new/body.md"), "第五版。\n").unwrap();
+    let fifth = wait(&|| text_has("第五版"));
     let _ = child.kill();
     let _ = child.wait();
-    assert!(first.is_some(), "the first build");
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(first.is_some(), "the first build: {log}");
     let second = second.expect("the rebuild after an edit");
     eprintln!("rebuild seen after {second:?}");
+    assert!(
+        broken_reported.is_some(),
+        "the broken plan is reported: {log}"
+    );
     assert!(
         kept.contains("第二版"),
         "a failed rebuild keeps the last good outputs"
     );
-    assert!(third.is_some(), "watching goes on after a failed build");
+    assert!(
+        third.is_some(),
+        "watching goes on after a failed build: {log}"
+    );
+    assert!(
+        missing_reported.is_some(),
+        "a missing body file is reported: {log}"
+    );
+    assert!(
+        fourth.is_some(),
+        "a body file that comes back is followed: {log}"
+    );
+    assert!(
+        new_missing.is_some(),
+        "the new plan's missing file is reported: {log}"
+    );
+    assert!(
+        fifth.is_some(),
+        "a file that appears for the first time is followed: {log}"
+    );
 }
 
 #[test]
@@ -642,8 +690,8 @@ fn the_json_schema_accepts_every_example_and_rejects_typos() {
     .iter()
     .map(|p| repo().join("examples").join(p))
     .collect();
-    plans.push(repo().join("src/scaffold/plan.toml"));
-    plans.push(repo().join("src/scaffold/notice.md"));
+    plans.push(repo().join("src/cli/scaffold/plan.toml"));
+    plans.push(repo().join("src/cli/scaffold/notice.md"));
     for plan in &plans {
         let value: toml::Value = toml::from_str(&front_matter(plan)).unwrap();
         let json = toml_to_json(value);

@@ -12,17 +12,20 @@ use std::sync::OnceLock;
 #[allow(unused_imports)]
 pub use pdf::{Glyph, Line, PT_TO_MM, Pdf, Shape};
 
-/// The GB/T 9704 page geometry, in mm.
-pub const MARGIN_TOP: f64 = 37.0;
-pub const MARGIN_LEFT: f64 = 28.0;
-pub const BODY_WIDTH: f64 = 156.0;
-pub const BODY_HEIGHT: f64 = 225.0;
+use notice::gbt9704::GEOMETRY as G;
+
+/// The GB/T 9704 page geometry, in mm: the numbers the template lays out
+/// with (`notice::gbt9704`).
+pub const MARGIN_TOP: f64 = G.margin_top;
+pub const MARGIN_LEFT: f64 = G.margin_left;
+pub const BODY_WIDTH: f64 = G.body_width;
+pub const BODY_HEIGHT: f64 = G.body_height;
 pub const BODY_BOTTOM: f64 = MARGIN_TOP + BODY_HEIGHT;
 pub const BODY_RIGHT: f64 = MARGIN_LEFT + BODY_WIDTH;
 /// Line pitch: 225mm / 22 lines.
-pub const PITCH: f64 = BODY_HEIGHT / 22.0;
+pub const PITCH: f64 = BODY_HEIGHT / G.lines_per_page as f64;
 /// Character cell: 156mm / 28 characters.
-pub const CELL: f64 = BODY_WIDTH / 28.0;
+pub const CELL: f64 = BODY_WIDTH / G.chars_per_line as f64;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

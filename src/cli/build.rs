@@ -1,0 +1,125 @@
+//! `notice build`: plans (files, folders, globs) or one plan merged with a
+//! CSV, built in parallel.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::common::{CommonArgs, parse_ppi};
+use super::report::{ReportStyle, Reporter};
+use super::{EXIT_USAGE, exit_status};
+use crate::diagnostic::SourceMap;
+use crate::driver::{Mode, Options, batch, jobs};
+use crate::writers::{self, OutputFormat};
+
+#[derive(Args)]
+pub struct BuildArgs {
+    /// Plans: plan.toml or notice.md files, folders (searched recursively) or glob patterns.
+    #[arg(required = true, value_name = "PLAN|DIR|GLOB")]
+    plans: Vec<PathBuf>,
+    /// Write outputs into this folder (mirroring input folders) instead of beside each plan.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Outputs to write.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutputFormat::Pdf, OutputFormat::Txt])]
+    format: Vec<OutputFormat>,
+    /// Pixels per inch of PNG output (10–1200).
+    #[arg(long, default_value = "144", value_parser = parse_ppi)]
+    ppi: f32,
+    /// Conform to a PDF standard, e.g. a-2b (PDF/A-2b) for archives.
+    #[arg(long, value_name = "STANDARD", value_parser = parse_pdf_standard)]
+    pdf_standard: Vec<typst_pdf::PdfStandard>,
+    /// Mail merge: one document per row of this CSV; its header names the placeholders.
+    #[arg(long, value_name = "CSV")]
+    data: Option<PathBuf>,
+    /// Mail merge: output names, a template over the columns, e.g. "{{ number }}".
+    #[arg(long, value_name = "TEMPLATE", requires = "data")]
+    name: Option<String>,
+    /// Build plans in parallel on N threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// Rebuild even when nothing changed since the outputs were written.
+    #[arg(long)]
+    force: bool,
+    /// Treat the checks' findings as errors: write nothing when there are any.
+    #[arg(long)]
+    strict: bool,
+    /// Print only problems.
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    quiet: bool,
+    /// Print one JSON record per document on stdout.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn parse_pdf_standard(s: &str) -> Result<typst_pdf::PdfStandard, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| format!("`{s}` is not a PDF standard (e.g. 1.7, 2.0, a-2b, a-3b, a-4, ua-1)"))
+}
+
+pub fn run(args: BuildArgs) -> ExitCode {
+    let engine = match args.common.engine() {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    let style = if args.json {
+        ReportStyle::Json
+    } else if args.quiet {
+        ReportStyle::Quiet
+    } else {
+        ReportStyle::Human
+    };
+    let options = Options {
+        mode: Mode::Build,
+        compose: args.common.compose_settings(),
+        strict: args.strict,
+        formats: args.format.clone(),
+        writers: writers::Settings {
+            ppi: args.ppi,
+            pages: Vec::new(),
+            pdf_standards: args.pdf_standard.clone(),
+        },
+        force: args.force,
+    };
+
+    let mut sources = SourceMap::new();
+    let (jobs, problems) = match &args.data {
+        Some(data) => {
+            if args.plans.len() != 1 || !args.plans[0].is_file() {
+                eprintln!(
+                    "error: --data merges one plan file with the rows of a CSV; give exactly one plan"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+            jobs::merge(
+                &args.plans[0],
+                data,
+                args.name.as_deref(),
+                args.out.as_deref(),
+                &mut sources,
+            )
+        }
+        None => {
+            let expanded = jobs::expand(&args.plans);
+            let (jobs, mut problems) = jobs::jobs(&expanded.plans, args.out.as_deref());
+            problems.extend(expanded.problems);
+            problems.extend(expanded.notes);
+            (jobs, problems)
+        }
+    };
+    let failed_early = problems.iter().any(|d| d.is_error());
+    let reporter = Reporter::new(style, Mode::Build, jobs.len() + problems.len());
+    reporter.problems(&problems, &sources);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    batch::run(&engine, &jobs, &options, args.jobs, &|outcome| {
+        if outcome.failed() {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        reporter.outcome(&outcome);
+    });
+    reporter.finish();
+    exit_status(failed.into_inner() || failed_early)
+}

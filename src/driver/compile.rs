@@ -1,0 +1,251 @@
+//! One document: plan → model and its checks → pages → outputs, written only
+//! when everything succeeded. `check` runs the same steps and writes
+//! nothing.
+
+use std::time::{Duration, Instant};
+
+use typst_layout::PagedDocument;
+
+use super::{Engine, Job, Mode, Options, Outcome, Status, cache, output};
+use crate::compose::{self, Composed};
+use crate::diagnostic::{Diagnostic, Failed, Severity};
+use crate::writers::{self, Names, Rendered};
+use crate::{lint, plan, typeset};
+
+/// A document composed and laid out, in memory.
+pub struct Compiled {
+    pub composed: Composed,
+    /// The pages, when anything asked for them.
+    pub pages: Option<PagedDocument>,
+}
+
+/// Measures the phases of one job.
+struct Clock {
+    last: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            last: Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.phases.push((phase, now - self.last));
+        self.last = now;
+    }
+}
+
+impl Engine {
+    /// Runs a job: builds it, or checks it, as `options.mode` says.
+    pub fn run(&self, job: &Job, options: &Options) -> Outcome {
+        let started = Instant::now();
+        let mut outcome = Outcome::new(job);
+        let mut clock = Clock::new();
+        match options.mode {
+            Mode::Build => self.build(job, options, &mut outcome, &mut clock),
+            Mode::Check => self.check(job, options, &mut outcome, &mut clock),
+        }
+        outcome.phases = clock.phases;
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+
+    /// Reads the plan, composes its model and runs the checks. The findings
+    /// are returned beside the model; errors end the job.
+    fn compose(
+        &self,
+        job: &Job,
+        options: &Options,
+        outcome: &mut Outcome,
+    ) -> Result<(Composed, Vec<Diagnostic>), Failed> {
+        let mut settings = options.compose.clone();
+        for (name, value) in &job.row {
+            // A row's cells override the plan's vars; --var overrides both.
+            settings
+                .vars
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+        let loaded = plan::load(&job.plan, &mut outcome.sources)?;
+        let composed = compose::compose(
+            &loaded,
+            &settings,
+            &mut outcome.sources,
+            &mut outcome.inputs,
+        )?;
+        let mut findings = composed.warnings.clone();
+        findings.extend(lint::lint(&lint::Subject {
+            loaded: &loaded,
+            composed: &composed,
+            fonts: &self.fonts,
+            today: plan::today(),
+        }));
+        Ok((composed, findings))
+    }
+
+    /// Lays the document out with the template.
+    fn lay_out(
+        &self,
+        composed: &Composed,
+        outcome: &mut Outcome,
+    ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
+        let roles = typeset::roles_used(&composed.document);
+        std::thread::scope(|scope| {
+            // Parse and hash the document's faces on the other core while
+            // Typst evaluates the template; layout needs them only later.
+            scope.spawn(|| self.fonts.warm_up(&roles));
+            typeset::layout(
+                &composed.document,
+                &self.fonts,
+                &self.template,
+                &mut outcome.sources,
+            )
+        })
+    }
+
+    fn check(&self, job: &Job, options: &Options, outcome: &mut Outcome, clock: &mut Clock) {
+        let (composed, mut findings) = match self.compose(job, options, outcome) {
+            Ok(done) => done,
+            Err(Failed(diagnostics)) => {
+                outcome.diagnostics = diagnostics;
+                return;
+            }
+        };
+        clock.lap("plan, model and checks");
+        match self.lay_out(&composed, outcome) {
+            Ok((pages, warnings)) => {
+                clock.lap("layout");
+                findings.extend(warnings);
+                outcome.pages = pages.pages().len();
+                outcome.status = if findings.is_empty() {
+                    Status::Checked
+                } else {
+                    Status::Findings
+                };
+                outcome.diagnostics = findings;
+            }
+            Err(Failed(mut errors)) => {
+                errors.append(&mut findings);
+                outcome.diagnostics = errors;
+            }
+        }
+    }
+
+    /// Builds a job and writes its outputs, unless nothing changed since
+    /// they were last written. Files are replaced only when the whole build
+    /// succeeded.
+    fn build(&self, job: &Job, options: &Options, outcome: &mut Outcome, clock: &mut Clock) {
+        let (composed, mut findings) = match self.compose(job, options, outcome) {
+            Ok(done) => done,
+            Err(Failed(diagnostics)) => {
+                outcome.diagnostics = diagnostics;
+                return;
+            }
+        };
+        clock.lap("plan, model and checks");
+        if options.strict && !findings.is_empty() {
+            for d in &mut findings {
+                d.severity = Severity::Error;
+            }
+            outcome.diagnostics = findings;
+            return;
+        }
+
+        let fingerprint = self.fingerprint(job, options, &composed);
+        if !options.force
+            && let Some((outputs, pages)) = cache::unchanged(&job.out_dir, &job.stem, fingerprint)
+        {
+            outcome.diagnostics = findings;
+            outcome.status = Status::Skipped;
+            outcome.outputs = outputs;
+            outcome.pages = pages;
+            return;
+        }
+
+        let needs_pages = options.formats.iter().any(|f| f.writer().needs_pages());
+        let pages = if needs_pages {
+            match self.lay_out(&composed, outcome) {
+                Ok((pages, warnings)) => {
+                    findings.extend(warnings);
+                    clock.lap("layout");
+                    Some(pages)
+                }
+                Err(Failed(mut errors)) => {
+                    errors.append(&mut findings);
+                    outcome.diagnostics = errors;
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        if options.strict && !findings.is_empty() {
+            for d in &mut findings {
+                d.severity = Severity::Error;
+            }
+            outcome.diagnostics = findings;
+            return;
+        }
+        outcome.diagnostics = findings;
+        outcome.pages = pages.as_ref().map_or(0, |p| p.pages().len());
+        let rendered = Rendered {
+            document: &composed.document,
+            pages: pages.as_ref(),
+            fonts: &self.fonts,
+            template: &self.template,
+        };
+        let names = Names {
+            dir: job.out_dir.clone(),
+            stem: job.stem.clone(),
+        };
+        let files = match writers::write_all(&rendered, &options.formats, &names, &options.writers)
+        {
+            Ok(files) => files,
+            Err(Failed(errors)) => {
+                outcome.diagnostics.extend(errors);
+                return;
+            }
+        };
+        clock.lap("write in memory");
+        match output::write_all(&files) {
+            Ok(()) => {
+                outcome.outputs = files.into_iter().map(|(p, _)| p).collect();
+                outcome.status = Status::Built;
+                cache::record(
+                    &job.out_dir,
+                    &job.stem,
+                    fingerprint,
+                    &outcome.outputs,
+                    outcome.pages,
+                );
+                clock.lap("write files");
+            }
+            Err(Failed(errors)) => outcome.diagnostics.extend(errors),
+        }
+    }
+
+    /// Everything a build's outputs depend on: notice's version, template,
+    /// fonts, the bytes of every file the document was made from,
+    /// placeholder values, formats and their settings.
+    fn fingerprint(&self, job: &Job, options: &Options, composed: &Composed) -> u128 {
+        let mut vars = options.compose.vars.clone();
+        for (name, value) in &job.row {
+            vars.entry(name.clone()).or_insert_with(|| value.clone());
+        }
+        typst::utils::hash128(&(
+            env!("CARGO_PKG_VERSION"),
+            self.identity,
+            &job.stem,
+            &vars,
+            &options.compose.root,
+            &options.formats,
+            options.writers.fingerprint(),
+            &composed.inputs,
+        ))
+    }
+}
