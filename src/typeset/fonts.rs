@@ -139,6 +139,29 @@ pub struct FontSet {
     len: usize,
     roles: Vec<RoleFace>,
     fallback: RoleFace,
+    /// What each face covers, for fast look-ups (built on first use).
+    coverage: std::sync::OnceLock<Vec<Ranges>>,
+}
+
+/// Sorted, disjoint ranges of code points.
+struct Ranges(Vec<(u32, u32)>);
+
+impl Ranges {
+    fn new(codepoints: impl Iterator<Item = u32>) -> Ranges {
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        for c in codepoints {
+            match ranges.last_mut() {
+                Some((_, end)) if *end + 1 == c => *end = c,
+                _ => ranges.push((c, c)),
+            }
+        }
+        Ranges(ranges)
+    }
+
+    fn contains(&self, c: u32) -> bool {
+        let i = self.0.partition_point(|(_, end)| *end < c);
+        self.0.get(i).is_some_and(|(start, _)| *start <= c)
+    }
 }
 
 impl FontSet {
@@ -210,6 +233,7 @@ impl FontSet {
                 .map(|face| face.expect("every role has an embedded face"))
                 .collect(),
             fallback: fallback.expect("the fallback face is embedded"),
+            coverage: std::sync::OnceLock::new(),
         }
     }
 
@@ -277,14 +301,34 @@ impl FontSet {
         typst::utils::hash128(&faces)
     }
 
+    /// What each face covers. Typst's own coverage look-up scans a list of
+    /// runs; a dense document asks about hundreds of characters.
+    fn coverage(&self) -> &[Ranges] {
+        self.coverage.get_or_init(|| {
+            let book = self.book();
+            (0..self.len)
+                .map(|i| {
+                    Ranges::new(
+                        book.info(i)
+                            .into_iter()
+                            .flat_map(|info| info.coverage.iter()),
+                    )
+                })
+                .collect()
+        })
+    }
+
     /// Whether any face Typst may use has a glyph for `c` (Typst falls back
     /// from a role's face to every face in the book).
     pub fn any_covers(&self, c: char) -> bool {
-        let book = self.book();
-        (0..self.len).any(|i| {
-            book.info(i)
-                .is_some_and(|info| info.coverage.contains(c as u32))
-        })
+        self.coverage().iter().any(|r| r.contains(c as u32))
+    }
+
+    /// Whether the face of `role` itself has a glyph for `c`.
+    pub fn role_covers(&self, role: Role, c: char) -> bool {
+        self.coverage()
+            .get(self.role(role).index)
+            .is_some_and(|r| r.contains(c as u32))
     }
 }
 
@@ -358,4 +402,18 @@ fn find_installed(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_answer_like_the_codepoints_they_hold() {
+        let points = [3, 4, 5, 9, 20, 21];
+        let ranges = Ranges::new(points.into_iter());
+        for c in 0..25 {
+            assert_eq!(ranges.contains(c), points.contains(&c), "{c}");
+        }
+    }
 }
