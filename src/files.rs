@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Failed};
+use crate::diagnostic::{Diagnostic, Failed, SourceMap};
 
 /// The folder of a path, `.` for a bare file name.
 pub fn parent_dir(path: &Path) -> PathBuf {
@@ -73,26 +73,24 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-/// Checks that input is UTF-8 (a BOM is dropped), pointing at the first bad
-/// byte otherwise.
-pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Failed> {
+/// Checks that input is UTF-8 (a BOM is dropped). Otherwise the file is
+/// registered as far as it can be read and the error points at the first
+/// bad byte.
+pub fn decode_utf8(path: &Path, bytes: Vec<u8>, sources: &mut SourceMap) -> Result<String, Failed> {
     let bytes = match strip_bom(&bytes).len() {
         n if n == bytes.len() => bytes,
         n => bytes[bytes.len() - n..].to_vec(),
     };
     String::from_utf8(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
-        let good = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
-        let line = good.matches('\n').count() + 1;
-        let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let file = sources.add(path, String::from_utf8_lossy(err.as_bytes()).into_owned());
         Failed::from(
             Diagnostic::error(
                 "encoding",
-                format!(
-                    "{}:{line}:{col}: the file is not UTF-8 text (invalid byte at offset {valid})",
-                    path.display()
-                ),
+                format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
             )
+            .at(file, valid..valid + char::REPLACEMENT_CHARACTER.len_utf8())
+            .label("not UTF-8")
             .hint("save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8); GBK files must be converted"),
         )
     })

@@ -257,3 +257,144 @@ proptest! {
         prop_assert!(outcome.pages >= 2);
     }
 }
+
+// ------------------------------------------------- hostile inputs, bounded
+
+/// Placeholder text: literal text with tags, operators and filters mixed in.
+fn placeholder_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("{{ s }}".to_string()),
+        Just("{{ s ~ s }}".to_string()),
+        Just("{{ s * 3 }}".to_string()),
+        Just("{% for i in range(1000) %}{{ s }}{% endfor %}".to_string()),
+        Just("{% if s %}是{% else %}否{% endif %}".to_string()),
+        Just("{% set s = s ~ s %}".to_string()),
+        Just("{{ s | upper | join(\"、\") }}".to_string()),
+        Just("{{ s | indent(100000) }}".to_string()),
+        Just("{{ range(100000) | join(s) }}".to_string()),
+        Just("{{".to_string()),
+        Just("{%".to_string()),
+        Just("}}".to_string()),
+        "[一-龥a-z\\*#\\n ]{0,8}",
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|p| p.concat())
+}
+
+fn csv_text() -> impl Strategy<Value = String> {
+    let cell = prop_oneof![
+        Just(String::new()),
+        "[一-龥a-z0-9 ]{0,6}",
+        Just("\"引,号\"".to_string()),
+        Just("\"未闭合".to_string()),
+        Just("a\"b".to_string()),
+    ];
+    let row = prop::collection::vec(cell, 1..5).prop_map(|c| c.join(","));
+    (prop::collection::vec(row, 0..8), prop::bool::ANY)
+        .prop_map(|(rows, crlf)| rows.join(if crlf { "\r\n" } else { "\n" }))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn placeholders_end_quickly_and_point_inside_their_text(text in placeholder_text()) {
+        let overrides = [("s".to_string(), "字".repeat(2000))].into_iter().collect();
+        let p = compose::placeholders::Placeholders::new(Vec::new(), &overrides);
+        let started = std::time::Instant::now();
+        match p.fill(&text) {
+            Ok(filled) => {
+                prop_assert!(filled.text().len() <= notice::limits::BODY_BYTES as usize + text.len());
+            }
+            Err(e) => prop_assert!(e.span.end <= text.len() && e.span.start <= e.span.end, "{e:?}"),
+        }
+        prop_assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn csv_files_give_rows_or_problems_inside_the_text(text in csv_text()) {
+        match compose::csv::read(&text) {
+            Ok(data) => {
+                for row in data.rows.iter().chain(&data.ragged) {
+                    prop_assert!(row.span.end <= text.len());
+                    for at in row.offsets.iter().flatten() {
+                        prop_assert!(*at < text.len());
+                    }
+                }
+            }
+            Err(problems) => {
+                prop_assert!(!problems.is_empty());
+                for p in problems {
+                    prop_assert!(p.span.end <= text.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn images_are_checked_without_panicking(
+        kind in 0..3u8,
+        width in 0u32..100_000,
+        height in 0u32..100_000,
+        tail in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let mut bytes = match kind {
+            0 => b"\x89PNG\r\n\x1a\n".to_vec(),
+            1 => format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\">").into_bytes(),
+            _ => Vec::new(),
+        };
+        if kind == 0 {
+            bytes.extend_from_slice(&13u32.to_be_bytes());
+            bytes.extend_from_slice(b"IHDR");
+            bytes.extend_from_slice(&width.to_be_bytes());
+            bytes.extend_from_slice(&height.to_be_bytes());
+        }
+        bytes.extend(tail);
+        let started = std::time::Instant::now();
+        let _ = compose::images::check(&bytes);
+        prop_assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+}
+
+#[cfg(unix)]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn folder_trees_with_links_are_scanned_once_each(
+        entries in prop::collection::vec((0..4usize, 0..5u8), 1..12),
+    ) {
+        use std::os::unix::fs::symlink;
+        let root = std::env::temp_dir().join(format!("notice-fuzz-tree-{}-{}", std::process::id(), rand_suffix()));
+        let _ = std::fs::remove_dir_all(&root);
+        let folders = ["", "a", "a/b", "c"];
+        for f in folders {
+            std::fs::create_dir_all(root.join(f)).unwrap();
+        }
+        let mut plans = std::collections::BTreeSet::new();
+        for (i, (folder, kind)) in entries.iter().enumerate() {
+            let dir = root.join(folders[*folder]);
+            match kind {
+                0 => {
+                    let path = dir.join(format!("p{i}.toml"));
+                    std::fs::write(&path, "title = \"x\"\nbody = \"y\"\n").unwrap();
+                    plans.insert(path.canonicalize().unwrap());
+                }
+                1 => { let _ = symlink("..", dir.join(format!("up{i}"))); }
+                2 => { let _ = symlink(".", dir.join(format!("self{i}"))); }
+                3 => { let _ = symlink(root.join("a"), dir.join(format!("to-a{i}"))); }
+                _ => { let _ = symlink("/nonexistent", dir.join(format!("dead{i}.md"))); }
+            }
+        }
+        let found = notice::driver::jobs::expand(std::slice::from_ref(&root));
+        let real: std::collections::BTreeSet<_> = found.plans.iter().map(|f| f.plan.canonicalize().unwrap()).collect();
+        prop_assert_eq!(real.len(), found.plans.len(), "a plan found twice");
+        prop_assert_eq!(&real, &plans);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}

@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::Composer;
-use crate::diagnostic::{Diagnostic, FileId};
+use super::{Composer, OffsetMap, TextOrigin};
+use crate::diagnostic::{Diagnostic, FileId, Place};
 use crate::limits;
 use crate::model::{Align, Block, Run, Table};
 
@@ -24,6 +24,9 @@ pub struct Row {
     pub line: usize,
     /// 1-based number among the rows under the header (0 for the header).
     pub number: usize,
+    /// Where each cell's text starts in the file, when it stands there
+    /// verbatim (not inside quotes with escapes).
+    pub offsets: Vec<Option<usize>>,
 }
 
 /// A CSV file read whole.
@@ -86,6 +89,23 @@ fn line_at(text: &str, offset: usize) -> Range<usize> {
     start..end
 }
 
+/// Where each cell stands in the record that starts at `start`: found in
+/// order after the cell before it.
+fn cell_offsets(text: &str, start: usize, cells: &[String]) -> Vec<Option<usize>> {
+    let mut from = start.min(text.len());
+    cells
+        .iter()
+        .map(|cell| {
+            if cell.is_empty() {
+                return None;
+            }
+            let at = from + text.get(from..)?.find(cell.as_str())?;
+            from = at + cell.len();
+            Some(at)
+        })
+        .collect()
+}
+
 fn line_number(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -108,6 +128,7 @@ pub fn read(text: &str) -> Result<Data, Vec<Problem>> {
                 if cells.iter().all(String::is_empty) {
                     continue;
                 }
+                let offsets = cell_offsets(text, at, &cells);
                 if rows.len() > limits::CSV_ROWS {
                     problems.push(Problem {
                         span,
@@ -124,6 +145,7 @@ pub fn read(text: &str) -> Result<Data, Vec<Problem>> {
                     cells,
                     line: line_number(text, span.start),
                     number: rows.len(),
+                    offsets,
                     span,
                 });
             }
@@ -214,6 +236,21 @@ impl Composer<'_> {
                     .label("only the header")
                     .hint("add the table's rows under the header"),
             );
+        }
+        // Each cell's text, with its place for the checks.
+        for row in std::iter::once(&data.header).chain(&data.rows) {
+            for (cell, offset) in row.cells.iter().zip(&row.offsets) {
+                if !cell.is_empty() {
+                    self.origins.push(TextOrigin {
+                        text: cell.clone(),
+                        place: Place {
+                            file: id,
+                            span: row.span.clone(),
+                        },
+                        map: offset.map(OffsetMap::Shift),
+                    });
+                }
+            }
         }
         let cell = |s: &String| {
             if s.is_empty() {

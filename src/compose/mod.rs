@@ -15,7 +15,7 @@ mod body;
 pub mod csv;
 mod elements;
 mod hygiene;
-mod images;
+pub mod images;
 pub mod markdown;
 pub mod numbering;
 pub mod origin;
@@ -70,6 +70,7 @@ pub fn compose(
     sources: &mut SourceMap,
     referenced: &mut Vec<PathBuf>,
 ) -> Result<Composed, Failed> {
+    refuse_empty(loaded)?;
     let mut c = Composer::new(loaded, settings, sources)?;
     let document = c.document();
     referenced.append(&mut c.referenced);
@@ -85,6 +86,27 @@ pub fn compose(
         all.extend(c.warnings);
         Err(Failed(all))
     }
+}
+
+/// A plan with no title, no body and no attachment would print a blank
+/// page: that is a mistake (an empty or truncated file), not a document.
+fn refuse_empty(loaded: &LoadedPlan) -> Result<(), Failed> {
+    let plan = &loaded.plan;
+    let body = plan.body.is_some()
+        || plan.body_file.is_some()
+        || loaded
+            .front_matter_body
+            .as_ref()
+            .is_some_and(|b| !b.text.trim().is_empty());
+    if plan.title.is_some() || body || !plan.attachments.is_empty() {
+        return Ok(());
+    }
+    Err(Failed::from(
+        Diagnostic::error("empty-plan", "the plan is empty: it has no title, no body and no attachment")
+            .at(loaded.file, loaded.toml_offset..loaded.toml_offset)
+            .label("nothing to build")
+            .hint("a plan needs at least a `title` and a `body` (or `body_file`); `notice new plan.toml` writes a starting plan"),
+    ))
 }
 
 /// The state of one composition: the plan, what was read, what was found.

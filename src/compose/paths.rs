@@ -125,9 +125,10 @@ impl Composer<'_> {
         key: &str,
         limit: u64,
     ) -> Option<FileId> {
-        let (path, bytes) = self.read(value, key, limit)?;
-        match files::decode_utf8(&path, bytes) {
-            Ok(text) => Some(self.sources.add(&self.shown(value.get_ref()), text)),
+        let (_, bytes) = self.read(value, key, limit)?;
+        let shown = self.shown(value.get_ref());
+        match files::decode_utf8(&shown, bytes, self.sources) {
+            Ok(text) => Some(self.sources.add(&shown, text)),
             Err(failed) => {
                 self.errors.extend(failed.0);
                 None

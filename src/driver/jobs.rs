@@ -2,8 +2,9 @@
 //! plan merged with the rows of a CSV; and where each one's outputs go.
 //!
 //! Scanning a folder visits each real folder once (symbolic links may form
-//! loops), reads only the first bytes of a `.md` file to see whether it
-//! starts with `+++`, and skips what is not a regular file. No two
+//! loops) and follows linked folders only inside the scanned folder, reads
+//! only the first bytes of a `.md` file to see whether it starts with
+//! `+++`, and skips what is not a regular file. No two
 //! documents ever write the same output files.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -175,6 +176,29 @@ fn walk(
             continue;
         }
         if path.is_dir() {
+            // A linked folder is followed only inside the scanned folder: a
+            // link to `/` or `..` would scan the whole disk.
+            let linked = path
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            let inside = || {
+                let root = base.canonicalize().ok();
+                path.canonicalize()
+                    .ok()
+                    .zip(root)
+                    .is_some_and(|(target, root)| target.starts_with(root))
+            };
+            if linked && !inside() {
+                notes.push(Diagnostic::warning(
+                    "skipped",
+                    format!(
+                        "skipped {}: the link leads outside {}",
+                        path.display(),
+                        base.display()
+                    ),
+                ));
+                continue;
+            }
             walk(&path, base, found, visited, notes);
         } else if has_plan_extension(&path) {
             if !files::is_regular_file(&path) {
@@ -309,7 +333,7 @@ pub fn merge(
             return (Vec::new(), problems);
         }
     };
-    let text = match files::decode_utf8(data, bytes) {
+    let text = match files::decode_utf8(data, bytes, sources) {
         Ok(text) => text,
         Err(failed) => return (Vec::new(), failed.0),
     };

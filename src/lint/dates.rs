@@ -23,7 +23,7 @@ pub(super) fn dates(s: &Subject, out: &mut Vec<Diagnostic>) {
         };
         parsed.insert(key, date);
         let problem = if date < earliest {
-            Some("is before 1949")
+            Some("is before 1949年10月1日, the founding of the People's Republic")
         } else if date > latest {
             Some("is more than a year from today")
         } else {

@@ -27,7 +27,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<LoadedPlan, Failed> 
 /// Reads a plan from its bytes; `path` says which form it is and where
 /// relative paths start.
 pub fn parse(path: &Path, bytes: Vec<u8>, sources: &mut SourceMap) -> Result<LoadedPlan, Failed> {
-    let text = files::decode_utf8(path, bytes)?;
+    let text = files::decode_utf8(path, bytes, sources)?;
     let file = sources.add(path, text);
     let text = sources.text(file).to_string();
 

@@ -113,22 +113,31 @@ pub fn layout(
             (format!("{:?}", span.id()), line)
         });
     }
-    let warnings: Vec<Diagnostic> = result
-        .warnings
-        .iter()
-        .map(|d| convert(d, &world, template, sources))
-        .collect();
+    let warnings = convert_all(&result.warnings, &world, template, sources);
     match result.output {
         Ok(document) => Ok((document, warnings)),
         Err(errors) => {
-            let mut all: Vec<Diagnostic> = errors
-                .iter()
-                .map(|d| convert(d, &world, template, sources))
-                .collect();
+            let mut all = convert_all(&errors, &world, template, sources);
             all.extend(warnings);
             Err(Failed(all))
         }
     }
+}
+
+/// Typst's diagnostics as ours; one problem met on every page or paragraph
+/// is reported once.
+fn convert_all(
+    diags: &[SourceDiagnostic],
+    world: &NoticeWorld,
+    template: &Template,
+    sources: &mut SourceMap,
+) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    diags
+        .iter()
+        .filter(|d| seen.insert((d.span, d.message.clone())))
+        .map(|d| convert(d, world, template, sources))
+        .collect()
 }
 
 /// A Typst diagnostic as one of ours, pointing into the template file.
