@@ -74,6 +74,26 @@ pub struct Table {
     pub header: Vec<Vec<Run>>,
     pub rows: Vec<Vec<Vec<Run>>>,
     pub align: Vec<Align>,
+    /// How the table fits its line (see `compose::tables`).
+    pub layout: TableLayout,
+}
+
+/// A table's type size and column widths, planned from its content.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct TableLayout {
+    /// Type size in points (四号, 小四 or 五号).
+    pub size: f64,
+    /// Each column's share of the line, summing to 1.
+    pub widths: Vec<f64>,
+}
+
+impl Default for TableLayout {
+    fn default() -> Self {
+        TableLayout {
+            size: crate::gbt9704::size::SIHAO,
+            widths: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -95,6 +115,8 @@ pub struct Title {
     pub text: String,
     /// Words of the title in order; lines break only between them.
     pub words: Vec<String>,
+    /// The title's lines (a trapezoid or a diamond), words kept whole.
+    pub lines: Vec<String>,
 }
 
 /// 发文机关标志.
@@ -280,6 +302,7 @@ impl Document {
 fn title_texts(title: &mut Title, f: &mut impl FnMut(&mut String)) {
     f(&mut title.text);
     title.words.iter_mut().for_each(&mut *f);
+    title.lines.iter_mut().for_each(&mut *f);
 }
 
 fn runs_texts(runs: &mut [Run], f: &mut impl FnMut(&mut String)) {

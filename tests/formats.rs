@@ -159,7 +159,8 @@ fn order_format() {
     );
     let date = pdf.exact_line("2024年3月1日");
     assert_near(date.right(), BODY_RIGHT - 4.0 * CELL, 0.05, "date 右空四字");
-    assert_eq!(on_grid(&date), on_grid(&signer) + 1);
+    // One blank line under the 签名章 (here the printed name).
+    assert_eq!(on_grid(&date), on_grid(&signer) + 2);
     let body = pdf.find_line("现予公布");
     let body_last = pdf
         .lines(body.page)

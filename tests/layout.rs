@@ -520,9 +520,11 @@ fn attachment_list_is_indented_with_names_aligned() {
         !first.text().ends_with(['。', '；', '，']),
         "no punctuation after names"
     );
-    // One blank line under the body.
+    // One blank line under the body (the example's page is tightened to
+    // keep the closing with the body: lines on that page's pitch).
     let body_end = pdf.find_line("妥否，请批示。");
-    assert_eq!(on_grid(&first), on_grid(&body_end) + 2);
+    let p = page_pitch(pdf, first.page);
+    assert_eq!(on_grid_with(&first, p), on_grid_with(&body_end, p) + 2);
 }
 
 #[test]
@@ -611,7 +613,8 @@ fn sealed_layout_centres_issuer_and_seal_on_the_date() {
         0.1,
         "issuer centred over the date",
     );
-    assert_eq!(on_grid(&date), on_grid(&issuer) + 1);
+    let p = page_pitch(pdf, date.page);
+    assert_eq!(on_grid_with(&date, p), on_grid_with(&issuer, p) + 1);
     // The seal (vector art from SVG): the union of the red shapes on the page.
     let red: Vec<&Shape> = pdf
         .shapes
@@ -638,7 +641,7 @@ fn sealed_layout_centres_issuer_and_seal_on_the_date() {
         "seal centred on the date",
     );
     // The two lines sit in the seal's lower half.
-    let text_middle = MARGIN_TOP + (on_grid(&date) as f64) * PITCH;
+    let text_middle = MARGIN_TOP + (on_grid_with(&date, p) as f64) * p;
     assert!(
         (top + bottom) / 2.0 < text_middle,
         "text below the seal's centre"
@@ -653,10 +656,10 @@ fn sealed_layout_centres_issuer_and_seal_on_the_date() {
         .into_iter()
         .rfind(|l| l.y < issuer.y - 1.0)
         .expect("text above the seal on the same page");
-    let above_bottom = MARGIN_TOP + (on_grid(&above) + 1) as f64 * PITCH;
+    let above_bottom = MARGIN_TOP + (on_grid_with(&above, p) + 1) as f64 * p;
     let gap = top - above_bottom;
     assert!(
-        (-0.1..PITCH).contains(&gap),
+        (-0.1..p).contains(&gap),
         "seal top {gap:.2}mm below the text above"
     );
 }

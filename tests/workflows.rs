@@ -292,7 +292,7 @@ fn unchanged_plans_are_skipped_until_an_input_changes() {
         "skipped",
         "an identical copy of the template"
     );
-    let lib = template.join("gongwen.typ");
+    let lib = template.join("grid.typ");
     let edited = std::fs::read_to_string(&lib)
         .unwrap()
         .replace("#let separator-weight = 1pt", "#let separator-weight = 2pt");
@@ -463,11 +463,13 @@ fn formats_choose_the_outputs() {
         "plan.pdf",
         "plan.txt",
         "plan-1.png",
-        "plan-5.png",
+        "plan-4.png",
         "plan-1.svg",
-        "plan-5.svg",
+        "plan-4.svg",
         "plan.typst/main.typ",
         "plan.typst/gongwen.typ",
+        "plan.typst/grid.typ",
+        "plan.typst/geometry.json",
         "plan.typst/data.json",
         "plan.typst/seal.svg",
     ] {

@@ -94,19 +94,33 @@ impl Composer<'_> {
             Some(label) => self.nonempty(&Some(label.clone())),
             None => Some(default_label(number)),
         };
+        let landscape = plan.landscape.as_ref().is_some_and(|l| *l.get_ref());
+        let what = match &title {
+            Some(t) => format!("a table of the attachment 「{}」", t.text),
+            None => "a table of an attachment".to_string(),
+        };
         let mut body = Vec::new();
         if let Some(source) = self.body_source(&plan.body, &plan.body_file, None) {
             body = self.markdown(&source);
+            self.plan_tables(&mut body, landscape, source.place(), &what);
         }
         if let Some(csv) = &plan.csv
             && let Some(table) = self.csv_table(csv)
         {
-            body.push(table);
+            let mut tables = [table];
+            let place = self.plan_place(csv);
+            self.plan_tables(
+                &mut tables,
+                landscape,
+                place,
+                &format!("the table `{}`", csv.get_ref()),
+            );
+            body.extend(tables);
         }
         Attachment {
             label,
             title,
-            landscape: plan.landscape.as_ref().is_some_and(|l| *l.get_ref()),
+            landscape,
             body,
         }
     }

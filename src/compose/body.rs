@@ -18,6 +18,13 @@ pub(super) struct BodySource {
     map: Option<OffsetMap>,
 }
 
+impl BodySource {
+    /// The whole body.
+    pub(super) fn place(&self) -> Place {
+        self.place.clone()
+    }
+}
+
 impl Composer<'_> {
     /// The body of the plan or an attachment: inline `body`, `body_file`,
     /// or the Markdown after the front matter.

@@ -12,7 +12,7 @@ use toml::Spanned;
 use super::{Composer, OffsetMap, TextOrigin};
 use crate::diagnostic::{Diagnostic, FileId, Place};
 use crate::limits;
-use crate::model::{Align, Block, Run, Table};
+use crate::model::{Align, Block, Run, Table, TableLayout};
 
 /// A row of a CSV file and where it is.
 #[derive(Debug, Clone)]
@@ -267,6 +267,7 @@ impl Composer<'_> {
                 .map(|row| row.cells.iter().map(cell).collect())
                 .collect(),
             align: vec![Align::Auto; data.header.cells.len()],
+            layout: TableLayout::default(),
         }))
     }
 }

@@ -12,7 +12,7 @@ use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEn
 use super::numbering::{Counters, explicit_number};
 use super::placeholders::put_back;
 use crate::gbt9704::heading_number;
-use crate::model::{Align, Block, Heading, Run, Style, Table, plain_text};
+use crate::model::{Align, Block, Heading, Run, Style, Table, TableLayout, plain_text};
 
 /// Something in the Markdown that does not show in a 公文 the way the clerk
 /// may expect (an image, a heading deeper than four levels, ...).
@@ -310,6 +310,7 @@ impl Converter<'_> {
                         header: t.header,
                         rows: t.rows,
                         align: t.align,
+                        layout: TableLayout::default(),
                     }));
                 }
             }

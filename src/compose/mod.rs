@@ -21,6 +21,7 @@ pub mod numbering;
 pub mod origin;
 mod paths;
 pub mod placeholders;
+pub mod tables;
 pub mod title;
 
 use std::collections::BTreeMap;
@@ -29,7 +30,7 @@ use std::path::PathBuf;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Failed, Place, SourceMap};
-use crate::model::{Document, DocumentFormat, Metadata};
+use crate::model::{Block, Document, DocumentFormat, Metadata};
 use crate::plan::{self, Date, LoadedPlan, OneOrMany};
 
 pub use origin::{OffsetMap, TextOrigin};
@@ -307,6 +308,41 @@ impl<'a> Composer<'a> {
         }
     }
 
+    /// Plans every table of `blocks` for its line; a table that cannot fit
+    /// even at the smallest size is an error at `place`.
+    fn plan_tables(&mut self, blocks: &mut [Block], landscape: bool, place: Place, what: &str) {
+        let width = tables::line_width(landscape);
+        for block in blocks {
+            let Block::Table(table) = block else { continue };
+            match tables::plan(table, width) {
+                Ok(layout) => table.layout = layout,
+                Err(too_wide) => {
+                    let hint = if landscape {
+                        "split the table into two, or shorten its widest cells".to_string()
+                    } else {
+                        "set `landscape = true` on its attachment (a turned page is 225mm wide), or split the table".to_string()
+                    };
+                    self.errors.push(
+                        Diagnostic::error(
+                            "table-width",
+                            format!(
+                                "{what} is too wide: its {} columns need at least {:.0}mm at {} ({}pt), and the line is {:.0}mm",
+                                too_wide.columns,
+                                too_wide.needs_mm,
+                                tables::size_name(tables::SIZES[tables::SIZES.len() - 1]),
+                                tables::SIZES[tables::SIZES.len() - 1],
+                                too_wide.width_mm
+                            ),
+                        )
+                        .at_place(Some(place.clone()))
+                        .label("too wide")
+                        .hint(hint),
+                    );
+                }
+            }
+        }
+    }
+
     fn format(&mut self) -> DocumentFormat {
         let Some(name) = &self.loaded.plan.format else {
             return DocumentFormat::File;
@@ -335,6 +371,8 @@ impl<'a> Composer<'a> {
         let plan = &self.loaded.plan;
         let format = self.format();
         let issuers = self.texts(&plan.issuer);
+        let mut unbreakable = issuers.clone();
+        unbreakable.extend(self.texts(&plan.title_words));
         let header = self.header(format, &issuers);
         let title_text = self.nonempty(&plan.title);
         let to = self.addressees();
@@ -343,15 +381,19 @@ impl<'a> Composer<'a> {
             &plan.body_file,
             self.loaded.front_matter_body.as_ref(),
         ) {
-            Some(source) => self.markdown(&source),
+            Some(source) => {
+                let mut blocks = self.markdown(&source);
+                self.plan_tables(&mut blocks, false, source.place(), "a table of the body");
+                blocks
+            }
             None => Vec::new(),
         };
-        let (attachments, attachment_notes) = self.attachments(&issuers);
+        let (attachments, attachment_notes) = self.attachments(&unbreakable);
         let closing = self.closing(format, &issuers);
         let imprint = self.imprint(format, closing.date);
         let attendance = self.attendance();
 
-        let title = title_text.map(|t| title::title(&t, &issuers));
+        let title = title_text.map(|t| title::title(&t, &unbreakable));
         let metadata = Metadata {
             title: title.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
             author: issuers.first().cloned().unwrap_or_default(),

@@ -4,20 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use typst_layout::PagedDocument;
-
 use super::{Engine, Job, Mode, Options, Outcome, Status, cache, output};
 use crate::compose::{self, Composed};
 use crate::diagnostic::{Diagnostic, Failed, Severity};
+use crate::typeset::Laid;
 use crate::writers::{self, Names, Rendered};
 use crate::{lint, plan, typeset};
-
-/// A document composed and laid out, in memory.
-pub struct Compiled {
-    pub composed: Composed,
-    /// The pages, when anything asked for them.
-    pub pages: Option<PagedDocument>,
-}
 
 /// Measures the phases of one job.
 struct Clock {
@@ -88,14 +80,14 @@ impl Engine {
         Ok((composed, findings))
     }
 
-    /// Lays the document out with the template.
+    /// Lays the document out with the template, and audits the pages.
     fn lay_out(
         &self,
         composed: &Composed,
         outcome: &mut Outcome,
-    ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
+    ) -> Result<(Laid, Vec<Diagnostic>), Failed> {
         let roles = typeset::roles_used(&composed.document);
-        std::thread::scope(|scope| {
+        let (laid, mut warnings) = std::thread::scope(|scope| {
             // Parse and hash the document's faces on the other core while
             // Typst evaluates the template; layout needs them only later.
             scope.spawn(|| self.fonts.warm_up(&roles));
@@ -105,7 +97,9 @@ impl Engine {
                 &self.template,
                 &mut outcome.sources,
             )
-        })
+        })?;
+        warnings.extend(typeset::audit::audit(&composed.document, &laid));
+        Ok((laid, warnings))
     }
 
     fn check(&self, job: &Job, options: &Options, outcome: &mut Outcome, clock: &mut Clock) {
@@ -118,10 +112,10 @@ impl Engine {
         };
         clock.lap("plan, model and checks");
         match self.lay_out(&composed, outcome) {
-            Ok((pages, warnings)) => {
+            Ok((laid, warnings)) => {
                 clock.lap("layout");
                 findings.extend(warnings);
-                outcome.pages = pages.pages().len();
+                outcome.pages = laid.views.len();
                 outcome.status = if findings.is_empty() {
                     Status::Checked
                 } else {
@@ -192,10 +186,10 @@ impl Engine {
             return;
         }
         outcome.diagnostics = findings;
-        outcome.pages = pages.as_ref().map_or(0, |p| p.pages().len());
+        outcome.pages = pages.as_ref().map_or(0, |p| p.views.len());
         let rendered = Rendered {
             document: &composed.document,
-            pages: pages.as_ref(),
+            pages: pages.as_ref().map(|l| &l.pages),
             fonts: &self.fonts,
             template: &self.template,
         };

@@ -21,7 +21,6 @@ use crate::typeset::fonts::FontSet;
 use crate::typeset::template::Template;
 use crate::writers::{self, OutputFormat};
 
-pub use compile::Compiled;
 pub use jobs::Job;
 
 /// What a process shares between the documents it handles: fonts (parsed

@@ -115,6 +115,9 @@ pub struct Plan {
     pub urgency: Option<Spanned<String>>,
     pub signers: Option<Spanned<Vec<String>>>,
     pub title: Option<Spanned<String>>,
+    /// Words the title must never break inside (extension), beside the
+    /// built-in list of 公文 terms.
+    pub title_words: Option<Spanned<OneOrMany>>,
     pub to: Option<Spanned<OneOrMany>>,
     pub body: Option<Spanned<String>>,
     pub body_file: Option<Spanned<String>>,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::fit::Fit;
 use super::fonts::FontSet;
 use crate::gbt9704::{GEOMETRY, Geometry, Role};
 use crate::model::{DATA_VERSION, Document, ImageFormat};
@@ -37,6 +38,9 @@ pub struct TemplateData<'a> {
     pub seals: Vec<SealFile>,
     /// GB/T 9704's page geometry (also in `geometry.json`).
     pub geometry: Geometry,
+    /// Where a second layout breaks the page so the closing stays with the
+    /// body, and how much it tightens (see `typeset::fit`); none at first.
+    pub fit: Option<Fit>,
 }
 
 /// The face of each font role, by role key (`fangsong` …).
@@ -110,6 +114,7 @@ impl<'a> TemplateData<'a> {
             seal: seals.first().cloned(),
             seals,
             geometry: GEOMETRY,
+            fit: None,
         }
     }
 

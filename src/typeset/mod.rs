@@ -5,8 +5,11 @@
 //! the sandbox it is compiled in, and [`layout`] lays a document out. The
 //! writers (`writers/`) turn the pages into files.
 
+pub mod audit;
 pub mod data;
+pub mod fit;
 pub mod fonts;
+pub mod pages;
 pub mod template;
 pub mod world;
 
@@ -20,6 +23,7 @@ use crate::gbt9704::Role;
 use crate::model::Document;
 use data::{DATA_PATH, GEOMETRY_PATH, SEAL_BASE, TemplateData};
 use fonts::FontSet;
+use pages::PageView;
 use template::Template;
 use world::NoticeWorld;
 
@@ -73,14 +77,91 @@ pub fn roles_used(doc: &Document) -> Vec<Role> {
     roles
 }
 
-/// Lays the document out with the template.
+/// A document laid out: its pages, and what notice measured on them.
+pub struct Laid {
+    pub pages: PagedDocument,
+    /// What is on each page (after turned pages are set upright).
+    pub views: Vec<PageView>,
+    /// 0-based indices of the pages laid out turned (landscape).
+    pub turned: Vec<usize>,
+}
+
+/// Lays the document out with the template: a second time when the
+/// closing would stand alone on a page (see [`fit`]), then turns landscape
+/// pages upright. Returns the pages and the template's warnings.
 pub fn layout(
     doc: &Document,
     fonts: &FontSet,
     template: &Template,
     sources: &mut SourceMap,
+) -> Result<(Laid, Vec<Diagnostic>), Failed> {
+    let mut data = TemplateData::new(doc, fonts, SEAL_BASE);
+    let (mut pages, mut warnings) = compile(&data, fonts, template, sources)?;
+    let mut views = pages::pages(&pages);
+    if let Some(fit) = fit::closing_fit(doc, &views) {
+        data.fit = Some(fit);
+        let (second, second_warnings) = compile(&data, fonts, template, sources)?;
+        pages = second;
+        warnings = second_warnings;
+        views = pages::pages(&pages);
+    }
+    let turned: Vec<usize> = views
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.width > v.height)
+        .map(|(i, _)| i)
+        .collect();
+    if !turned.is_empty() {
+        pages = turn_upright(pages, &turned);
+        views = pages::pages(&pages);
+    }
+    Ok((
+        Laid {
+            pages,
+            views,
+            turned,
+        },
+        warnings,
+    ))
+}
+
+/// Sets landscape pages upright: a turned page's top goes to the left (the
+/// binding edge on odd pages, the outer edge on even ones, where GB/T 9704
+/// puts a table's head).
+fn turn_upright(document: PagedDocument, turned: &[usize]) -> PagedDocument {
+    use typst::layout::{Frame, FrameItem, GroupItem, Point, Size, Transform};
+    use typst::model::Document as _;
+    let mut pages: Vec<_> = document.pages().to_vec();
+    for &i in turned {
+        let page = &mut pages[i];
+        let landscape = std::mem::replace(&mut page.frame, Frame::hard(Size::zero()));
+        let (width, height) = (landscape.width(), landscape.height());
+        // (x, y) on the turned page is (y, width - x) upright.
+        let transform = Transform {
+            sx: typst::layout::Ratio::zero(),
+            ky: -typst::layout::Ratio::one(),
+            kx: typst::layout::Ratio::one(),
+            sy: typst::layout::Ratio::zero(),
+            tx: typst::layout::Abs::zero(),
+            ty: width,
+        };
+        let mut upright = Frame::hard(Size::new(height, width));
+        let mut group = GroupItem::new(landscape);
+        group.transform = transform;
+        upright.push(Point::zero(), FrameItem::Group(group));
+        page.frame = upright;
+    }
+    PagedDocument::new(pages.into(), document.info().clone())
+}
+
+/// One layout of the template's data.
+fn compile(
+    data: &TemplateData,
+    fonts: &FontSet,
+    template: &Template,
+    sources: &mut SourceMap,
 ) -> Result<(PagedDocument, Vec<Diagnostic>), Failed> {
-    let input = TemplateData::new(doc, fonts, SEAL_BASE).input(false);
+    let input = data.input(false);
     let mut virtual_files: Vec<(&str, Bytes)> = vec![
         (DATA_PATH, Bytes::new(input.data)),
         (GEOMETRY_PATH, Bytes::new(input.geometry)),

@@ -204,6 +204,40 @@ pub fn grid_line(line: &Line) -> f64 {
     (line.y - MARGIN_TOP - baseline_in_cell) / PITCH
 }
 
+/// The line pitch of a page: the grid's, or a tightened page's (GB/T 9704
+/// 7.3.5.4, notice sets a page tighter to keep the closing with the body),
+/// as the most common distance between consecutive 3号 lines.
+pub fn page_pitch(pdf: &Pdf, page: usize) -> f64 {
+    let lines: Vec<Line> = pdf
+        .lines(page)
+        .into_iter()
+        .filter(|l| (l.glyphs[0].size - 16.0).abs() < 0.01)
+        .collect();
+    let mut counts: std::collections::BTreeMap<i64, usize> = Default::default();
+    for w in lines.windows(2) {
+        let d = ((w[1].y - w[0].y) * 100.0).round() as i64;
+        if d > 0 && (d as f64) < PITCH * 100.0 * 1.05 {
+            *counts.entry(d).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(PITCH, |(d, _)| d as f64 / 100.0)
+}
+
+/// The grid line (0-based) a line sits on, on a page of pitch `p`.
+pub fn on_grid_with(line: &Line, p: f64) -> usize {
+    let size = line.glyphs[0].size;
+    let at = (line.y - MARGIN_TOP - p / 2.0 - 0.38 * size * PT_TO_MM) / p;
+    assert!(
+        (at - at.round()).abs() < 0.01,
+        "line {:?} is off its page's grid (at {at:.3} with pitch {p:.3})",
+        line.text()
+    );
+    at.round() as usize
+}
+
 /// Asserts a line sits exactly on a grid line and returns its index.
 pub fn on_grid(line: &Line) -> usize {
     let at = grid_line(line);
