@@ -3,7 +3,7 @@
 Usage: make_batch.py KIND COUNT OUT_DIR
 
 KIND is
-  four-page  the benchmark notice (bench/four-page): 版头, a two-level body,
+  table-notice  the benchmark notice (bench/table-notice): 版头, a two-level body,
              附件说明, 署名, 附注, a table attachment and 版记;
   dense      a real 印发 notice rebuilt from the yonghe corpus text: one
              paragraph of notice and the five-page enclosed 工作要点 after it
@@ -80,8 +80,8 @@ def document(kind, i, out):
     os.makedirs(folder, exist_ok=True)
     issuer = f"{county}{town}镇人民政府"
     number = f"晋{town[0]}政文〔{year}〕{i + 1}号"
-    if kind == "four-page":
-        source = os.path.join(ROOT, "bench", "four-page")
+    if kind == "table-notice":
+        source = os.path.join(ROOT, "bench", "table-notice")
         write(os.path.join(folder, "body.md"),
               body(os.path.join(source, "body.md"), rng, town, county, year))
         shutil.copy(os.path.join(source, "schedule.csv"), folder)
@@ -126,8 +126,8 @@ listed = false
 
 def main():
     kind, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    if kind not in ("four-page", "dense"):
-        sys.exit(f"unknown kind {kind}: four-page or dense")
+    if kind not in ("table-notice", "dense"):
+        sys.exit(f"unknown kind {kind}: table-notice or dense")
     shutil.rmtree(out, ignore_errors=True)
     for i in range(count):
         document(kind, i, out)

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
 NOTICE=$PWD/target/release/notice
-PLAN=bench/four-page/plan.toml
+PLAN=bench/table-notice/plan.toml
 OUT=bench/out
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -22,7 +22,7 @@ echo "## machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo
 
-echo "## cold single build: the four-page notice, a new process each run"
+echo "## cold single build: the table notice, a new process each run"
 hyperfine --warmup 3 --runs "$RUNS" -N --export-json "$OUT/single.json" \
   "$NOTICE build $PLAN --force --no-system-fonts --out $OUT/single" \
   "$NOTICE build $PLAN --force --out $OUT/single"
@@ -83,8 +83,8 @@ for r in json.load(open('$OUT/$kind.json'))['results']:
   hyperfine --warmup 1 --runs 5 -N "$NOTICE build $OUT/$kind --no-system-fonts --quiet --jobs 2" | grep -E "Time"
   echo
 }
-batch four-page
+batch table-notice
 batch dense
 
 echo "## watch: from saving an edit to the new PDF on disk"
-python3 bench/watch_latency.py "$NOTICE" bench/four-page "$OUT/watch"
+python3 bench/watch_latency.py "$NOTICE" bench/table-notice "$OUT/watch"

@@ -20,7 +20,7 @@ use notice::{plan, typeset};
 fn plans() -> Vec<(&'static str, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     vec![
-        ("four-page", root.join("bench/four-page/plan.toml")),
+        ("table-notice", root.join("bench/table-notice/plan.toml")),
         ("yonghe", root.join("examples/yonghe-notice/plan.toml")),
         ("upward", root.join("examples/upward-request/plan.toml")),
     ]

@@ -33,6 +33,13 @@ pub const PLACEHOLDER_OUTPUT_BYTES: usize = 4 << 20;
 /// Steps a plan's placeholder expressions may take (loops, conditions).
 pub const PLACEHOLDER_FUEL: u64 = 200_000;
 
+/// 签发人 of a 上行文: five lines of two names beside the 发文字号.
+pub const SIGNERS: usize = 10;
+
+/// Lines of 4号 text the 版记 may take (抄送 and 印发): it sits at the foot
+/// of one page, which holds about 30.
+pub const IMPRINT_LINES: usize = 24;
+
 /// Pixels per inch of PNG pages (`preview --ppi`, `build --ppi`).
 pub const PPI_MIN: f32 = 10.0;
 pub const PPI_MAX: f32 = 1200.0;

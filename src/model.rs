@@ -32,13 +32,21 @@ pub enum Style {
 pub struct Run {
     pub text: String,
     pub style: Style,
+    /// Never broken across lines (a table cell's date or name).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub whole: bool,
 }
 
 impl Run {
     pub fn plain(text: impl Into<String>) -> Run {
+        Run::styled(text, Style::Plain)
+    }
+
+    pub fn styled(text: impl Into<String>, style: Style) -> Run {
         Run {
             text: text.into(),
-            style: Style::Plain,
+            style,
+            whole: false,
         }
     }
 }
@@ -78,6 +86,15 @@ pub struct Table {
     pub layout: TableLayout,
 }
 
+/// Where a body cell's text is broken into balanced lines.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CellBreaks {
+    pub row: usize,
+    pub column: usize,
+    /// Character offsets of the line starts after the first.
+    pub at: Vec<usize>,
+}
+
 /// A table's type size and column widths, planned from its content.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct TableLayout {
@@ -85,6 +102,13 @@ pub struct TableLayout {
     pub size: f64,
     /// Each column's share of the line, summing to 1.
     pub widths: Vec<f64>,
+    /// Where each heading is broken into balanced lines (character
+    /// offsets; empty when it fits on one line).
+    pub header_breaks: Vec<Vec<usize>>,
+    /// The same for the body cells that wrap, by row and column.
+    pub cell_breaks: Vec<CellBreaks>,
+    /// Rows are short enough to be kept whole on a page.
+    pub keep_rows: bool,
 }
 
 impl Default for TableLayout {
@@ -92,6 +116,9 @@ impl Default for TableLayout {
         TableLayout {
             size: crate::gbt9704::size::SIHAO,
             widths: Vec::new(),
+            header_breaks: Vec::new(),
+            cell_breaks: Vec::new(),
+            keep_rows: false,
         }
     }
 }

@@ -1070,16 +1070,16 @@ fn the_same_plan_gives_the_same_bytes() {
 
 #[test]
 fn pdfs_stay_small_with_subset_simplified_fonts() {
-    // The benchmark notice (4 pages, 324 distinct 仿宋 characters) was
-    // 199 KB with Fandol's original outlines and is 151 KB with the
-    // simplified ones (fonts/README.md); a font embedded whole, or the
-    // original outlines back, would show here.
+    // The benchmark notice (324 distinct 仿宋 characters) was 199 KB with
+    // Fandol's original outlines and is about 150 KB with the simplified
+    // ones (fonts/README.md); a font embedded whole, or the original
+    // outlines back, would show here.
     let dir = scratch("size");
-    copy_dir(&repo().join("bench/four-page"), &dir);
+    copy_dir(&repo().join("bench/table-notice"), &dir);
     let built = build_plan(&dir.join("plan.toml"));
-    assert_eq!(built.pdf.page_sizes.len(), 4);
+    assert_eq!(built.pdf.page_sizes.len(), 3);
     let size = built.pdf_bytes.len();
-    assert!(size < 160_000, "four-page notice is {size} bytes");
+    assert!(size < 160_000, "the benchmark notice is {size} bytes");
 }
 
 #[test]

@@ -183,6 +183,14 @@ fn json_line(value: &serde_json::Value) {
     let _ = writeln!(out, "{value}").and_then(|()| out.flush());
 }
 
+fn pages(n: usize) -> String {
+    if n == 1 {
+        "1 page".into()
+    } else {
+        format!("{n} pages")
+    }
+}
+
 /// One line saying what happened to a document.
 pub fn summary(outcome: &Outcome, mode: Mode) -> String {
     let names: Vec<String> = outcome
@@ -198,17 +206,17 @@ pub fn summary(outcome: &Outcome, mode: Mode) -> String {
     };
     match outcome.status {
         Status::Built => format!(
-            "wrote {} ({} pages{warnings})\n",
+            "wrote {} ({}{warnings})\n",
             names.join(", "),
-            outcome.pages
+            pages(outcome.pages)
         ),
         Status::Skipped => format!("up to date: {}{warnings}\n", names.join(", ")),
         Status::Checked => format!("{}: no problems found\n", outcome.job.label),
         Status::Findings => format!(
-            "{}: {} problem(s) found ({} pages)\n",
+            "{}: {} problem(s) found ({})\n",
             outcome.job.label,
             outcome.diagnostics.len(),
-            outcome.pages
+            pages(outcome.pages)
         ),
         Status::Failed if mode == Mode::Check => format!(
             "error: {} cannot be checked until the errors above are fixed\n",

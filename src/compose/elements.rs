@@ -4,6 +4,8 @@
 
 use super::Composer;
 use crate::diagnostic::Diagnostic;
+use crate::gbt9704::{GEOMETRY, PT_PER_MM, size};
+use crate::limits;
 use crate::model::{Attendance, DocumentFormat, Image, Imprint, Mark};
 use crate::plan::Date;
 
@@ -56,6 +58,23 @@ impl Composer<'_> {
             }
             None => Vec::new(),
         };
+        if let Some(list) = &plan.signers
+            && signers.len() > limits::SIGNERS
+        {
+            self.errors.push(
+                Diagnostic::error(
+                    "limit",
+                    format!(
+                        "{} 签发人: the 版头 holds at most {} (two a line beside the 发文字号)",
+                        signers.len(),
+                        limits::SIGNERS
+                    ),
+                )
+                .at_place(Some(self.plan_place(list)))
+                .label("too many names")
+                .hint("list only the leaders who sign the document"),
+            );
+        }
         Header {
             copy_number: self.nonempty(&plan.copy_number),
             secrecy: secrecy.map(|s| match period {
@@ -119,6 +138,27 @@ impl Composer<'_> {
                 .join("，");
             format!("{joined}。")
         });
+        if let (Some(value), Some(cc)) = (&plan.cc, &cc) {
+            // 4号 characters a line between the 版记's margins, after `抄送：`.
+            let per_line = ((GEOMETRY.body_width - 2.0 * size::SIHAO / PT_PER_MM)
+                / (size::SIHAO / PT_PER_MM))
+                .floor();
+            let lines = ((cc.chars().count() as f64 + 3.0) / per_line).ceil() as usize;
+            if lines > limits::IMPRINT_LINES {
+                self.errors.push(
+                    Diagnostic::error(
+                        "limit",
+                        format!(
+                            "the 抄送 list needs {lines} lines; the 版记 at the foot of the last page holds at most {}",
+                            limits::IMPRINT_LINES
+                        ),
+                    )
+                    .at_place(Some(self.plan_place(value)))
+                    .label("too long for the 版记")
+                    .hint("抄送 the organisations as groups (e.g. 各县（区）人民政府), or send a distribution list as an attachment"),
+                );
+            }
+        }
         let mut printed_by = self.nonempty(&plan.printed_by);
         if format == DocumentFormat::Letter
             && let (Some(value), Some(_)) = (&plan.printed_by, &printed_by)

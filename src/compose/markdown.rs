@@ -83,7 +83,7 @@ impl Inline {
         }
         match self.runs.last_mut() {
             Some(last) if last.style == style => last.text.push_str(&text),
-            _ => self.runs.push(Run { text, style }),
+            _ => self.runs.push(Run::styled(text, style)),
         }
     }
 
@@ -386,6 +386,19 @@ fn number_headings(blocks: &mut [Block]) -> Vec<MarkdownNote> {
             Some(n) => {
                 let typed = text[..n.len].trim_end().to_string();
                 let expected = heading_number(heading.level, counters.peek_next(heading.level));
+                let standard = heading_number(n.level, n.value);
+                if !n.canonical {
+                    notes.push(MarkdownNote {
+                        code: "numbering-form",
+                        span: heading.source.clone(),
+                        message: format!(
+                            "`{typed}` is not the standard form of the number; it is printed `{standard}`"
+                        ),
+                        hint: format!(
+                            "type `{standard}`, or drop the typed number and let notice count"
+                        ),
+                    });
+                }
                 if n.level != heading.level {
                     notes.push(MarkdownNote {
                         code: "numbering-level",
@@ -401,7 +414,9 @@ fn number_headings(blocks: &mut [Block]) -> Vec<MarkdownNote> {
                             n.level
                         ),
                     });
-                } else if n.value != counters.peek_next(heading.level) {
+                } else if n.value != counters.peek_next(heading.level)
+                    && n.value != counters.peek_running(heading.level)
+                {
                     notes.push(MarkdownNote {
                         code: "numbering-skip",
                         span: heading.source.clone(),
@@ -414,7 +429,11 @@ fn number_headings(blocks: &mut [Block]) -> Vec<MarkdownNote> {
                     });
                 }
                 strip_prefix_bytes(&mut heading.runs, n.len);
-                heading.number = typed;
+                heading.number = if n.level == heading.level {
+                    standard
+                } else {
+                    typed
+                };
                 counters.set(heading.level, n.value);
             }
             None => {
@@ -541,20 +560,8 @@ mod tests {
             panic!()
         };
         assert_eq!(plain_text(runs), "这是强调和重点，换行继续 and Latin text.");
-        assert_eq!(
-            runs[1],
-            Run {
-                text: "强调".into(),
-                style: Style::Emphasis
-            }
-        );
-        assert_eq!(
-            runs[3],
-            Run {
-                text: "重点".into(),
-                style: Style::Strong
-            }
-        );
+        assert_eq!(runs[1], Run::styled("强调", Style::Emphasis));
+        assert_eq!(runs[3], Run::styled("重点", Style::Strong));
     }
 
     #[test]

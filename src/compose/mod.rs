@@ -315,7 +315,10 @@ impl<'a> Composer<'a> {
         for block in blocks {
             let Block::Table(table) = block else { continue };
             match tables::plan(table, width) {
-                Ok(layout) => table.layout = layout,
+                Ok(layout) => {
+                    table.layout = layout;
+                    tables::keep_whole(table);
+                }
                 Err(too_wide) => {
                     let hint = if landscape {
                         "split the table into two, or shorten its widest cells".to_string()

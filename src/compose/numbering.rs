@@ -29,10 +29,15 @@ pub struct ExplicitNumber {
     pub value: u32,
     /// Byte length of the number in the text, including a following space.
     pub len: usize,
+    /// Whether it is typed in the standard's form for its level (`一、`,
+    /// `（一）`, `1.`, `（1）`) rather than a variant (`一.`, `(一)`, `1．`,
+    /// `2、`).
+    pub canonical: bool,
 }
 
 /// Recognises a number written at the start of `text`, in any level's style
-/// (`一、`, `（一）`/`(一)`, `1.`/`1．`/`1、`, `（1）`/`(1)`).
+/// and the variants clerks type (`一、`/`一.`/`一．`/`一，`, `（一）`/`(一)`,
+/// `1.`/`1．`/`1、`, `（1）`/`(1)`).
 pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
     let open = |c: char| c == '（' || c == '(';
     let close = |c: char| c == '）' || c == ')';
@@ -40,6 +45,7 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
 
     let mut chars = text.char_indices().peekable();
     let (_, first) = *chars.peek()?;
+    let canonical;
     let (level, value, end) = if open(first) {
         chars.next();
         let start = chars.peek()?.0;
@@ -54,6 +60,7 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
         }
         let inner = &text[start..end];
         let after = last?;
+        canonical = first == '（' && text[..after].ends_with('）');
         if !inner.is_empty() && inner.chars().all(is_cn) {
             (2, parse_chinese_numeral(inner)?, after)
         } else if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
@@ -63,13 +70,17 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
         }
     } else if is_cn(first) {
         let digits_end = text.find(|c: char| !is_cn(c))?;
-        if !text[digits_end..].starts_with('、') {
+        let sep = text[digits_end..].chars().next()?;
+        if !matches!(sep, '、' | '.' | '．' | '，') {
             return None;
         }
+        // `一，二，三` in running text is not a number: only a separator
+        // followed by text is.
+        canonical = sep == '、';
         (
             1,
             parse_chinese_numeral(&text[..digits_end])?,
-            digits_end + '、'.len_utf8(),
+            digits_end + sep.len_utf8(),
         )
     } else if first.is_ascii_digit() {
         let digits_end = text.find(|c: char| !c.is_ascii_digit())?;
@@ -82,6 +93,7 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
         if sep == '.' && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
+        canonical = sep == '.';
         (
             3,
             text[..digits_end].parse().ok()?,
@@ -95,32 +107,45 @@ pub fn explicit_number(text: &str) -> Option<ExplicitNumber> {
         level,
         value,
         len: end + spaces,
+        canonical,
     })
 }
 
-/// Counters of the four levels; a level restarts under each new parent.
+/// Counters of the four levels. A level restarts under each new parent;
+/// the running count goes on across parents (some notices number `1.` to
+/// `13.` through all their `一、` sections), and a typed number may follow
+/// either.
 #[derive(Debug, Default, Clone)]
-pub struct Counters([u32; 4]);
+pub struct Counters {
+    restart: [u32; 4],
+    running: [u32; 4],
+}
 
 impl Counters {
     /// Counts a heading of `level` (1..=4) and returns its number.
     pub fn next(&mut self, level: u8) -> u32 {
-        let i = level as usize - 1;
-        self.set(level, self.0[i] + 1);
-        self.0[i]
+        let value = self.peek_next(level);
+        self.set(level, value);
+        value
     }
 
     /// The number the next heading of `level` gets.
     pub fn peek_next(&self, level: u8) -> u32 {
-        self.0[level as usize - 1] + 1
+        self.restart[level as usize - 1] + 1
+    }
+
+    /// The next number of `level` if it runs on across parents.
+    pub fn peek_running(&self, level: u8) -> u32 {
+        self.running[level as usize - 1] + 1
     }
 
     /// Sets the count of `level` (an explicit number) and restarts the
     /// levels below it.
     pub fn set(&mut self, level: u8, value: u32) {
         let i = level as usize - 1;
-        self.0[i] = value;
-        for deeper in &mut self.0[i + 1..] {
+        self.restart[i] = value;
+        self.running[i] = value;
+        for deeper in &mut self.restart[i + 1..] {
             *deeper = 0;
         }
     }
@@ -152,6 +177,11 @@ mod tests {
         assert_eq!(n("5.突出"), some(3, 5, "突出"));
         assert_eq!(n("5. 突出"), some(3, 5, "突出"));
         assert_eq!(n("（2）专题"), some(4, 2, "专题"));
+        assert_eq!(n("一. 检查范围"), some(1, 1, "检查范围"));
+        assert!(!explicit_number("一. 检查范围").unwrap().canonical);
+        assert!(!explicit_number("(三)加强").unwrap().canonical);
+        assert!(!explicit_number("2、要求").unwrap().canonical);
+        assert!(explicit_number("（三）加强").unwrap().canonical);
         assert_eq!(n("2020年"), None);
         assert_eq!(n("1.5倍"), None);
         assert_eq!(n("一把手"), None);
@@ -168,5 +198,7 @@ mod tests {
         assert_eq!(c.next(2), 1);
         c.set(3, 5);
         assert_eq!(c.next(3), 6);
+        c.next(1);
+        assert_eq!((c.peek_next(3), c.peek_running(3)), (1, 7));
     }
 }

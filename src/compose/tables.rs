@@ -1,8 +1,9 @@
 //! How a table fits the 版心: its type size and column widths, from its
 //! content, the way browsers and LaTeX's tabularx do it.
 //!
-//! Each column has a minimum width (what may not be broken: numbers, dates,
-//! Latin words, short cells such as names) and a preferred width (its
+//! Each column has a minimum width (what may not be broken: numbers, dates
+//! (a full date only after its year: `2024年` / `3月29日`), Latin words,
+//! short cells such as names) and a preferred width (its
 //! longest cell on one line). When the preferred widths fit, each column
 //! gets its preferred width and the rest of the line is shared in
 //! proportion; otherwise each column gets its minimum and the room left is
@@ -11,7 +12,7 @@
 //! names the table. Both writers (Typst and DOCX) use the same plan.
 
 use crate::gbt9704::{GEOMETRY, PT_PER_MM, size};
-use crate::model::{Run, Table, TableLayout, plain_text};
+use crate::model::{CellBreaks, Run, Table, TableLayout, plain_text};
 
 /// Type sizes a table may take, largest first: 四号, 小四, 五号 (the floor).
 pub const SIZES: [f64; 3] = [size::SIHAO, size::XIAOSI, 10.5];
@@ -29,15 +30,31 @@ pub fn size_name(pt: f64) -> &'static str {
 
 /// Horizontal padding of a cell on each side, in ems, and the rule width in
 /// points (the template uses the same).
-pub const CELL_INSET_EM: f64 = 0.3;
+pub const CELL_INSET_EM: f64 = 0.25;
 pub const RULE_PT: f64 = 0.5;
 
 /// A cell of this many characters or fewer is never broken (a name, a
-/// date, a short term).
-const SHORT_CELL: usize = 6;
+/// short term).
+const SHORT_CELL: usize = 4;
 
 /// A column of running text is never narrower than this, in ems.
-const TEXT_COLUMN_MIN: f64 = 4.0;
+const TEXT_COLUMN_MIN: f64 = 2.0;
+
+/// A full date breaks only after its year (`2024年` / `3月29日`).
+static FULL_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(\d{2,4}年)(\d{1,2}月\d{1,2}日)$").expect("valid")
+});
+
+/// Dates (`3月29日`, `2024-03-29`), short ranges of them (`3月—12月`) and
+/// numbers stay whole.
+static WHOLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let date = r"(\d{2,4}年)?\d{1,2}月(\d{1,2}日)?";
+    let short = r"\d{1,2}月(\d{1,2}日)?";
+    regex::Regex::new(&format!(
+        r"^{date}$|^{short}[—–~－-]{{1,2}}{short}$|^[\d.,:/%+-]+$"
+    ))
+    .expect("valid")
+});
 
 /// Why a table cannot fit.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,13 +65,15 @@ pub struct TooWide {
     pub width_mm: f64,
 }
 
-/// Width of text in ems: full-width characters one em, the rest about half.
+/// Width of text in ems, as the 仿宋 and 黑体 faces set it: full-width
+/// characters one em, digits half an em, Latin letters about that.
 fn em_width(s: &str) -> f64 {
     s.chars()
         .map(|c| match c {
-            ' ' => 0.3,
-            c if c.is_ascii_digit() => 0.55,
-            c if c.is_ascii() => 0.6,
+            ' ' | '.' | ',' | ':' | ';' | '\'' => 0.3,
+            '-' => 0.35,
+            c if c.is_ascii_uppercase() => 0.72,
+            c if c.is_ascii() => 0.52,
             _ => 1.0,
         })
         .sum()
@@ -66,7 +85,10 @@ fn is_cjk(c: char) -> bool {
 
 /// The widest piece of a cell that may not be broken, in ems.
 fn unbreakable(text: &str) -> f64 {
-    if text.chars().count() <= SHORT_CELL {
+    if let Some(date) = FULL_DATE.captures(text.trim()) {
+        return em_width(&date[1]).max(em_width(&date[2]));
+    }
+    if text.chars().count() <= SHORT_CELL || WHOLE.is_match(text.trim()) {
         return em_width(text);
     }
     // Runs of Latin letters, digits and their punctuation (`0825-5422101`,
@@ -79,6 +101,39 @@ fn unbreakable(text: &str) -> f64 {
     longest_token.max(TEXT_COLUMN_MIN.min(em_width(text)))
 }
 
+/// Marks what [`unbreakable`] assumed stays whole so the writers keep it
+/// so: a body cell of one run that is short, a date or a number becomes
+/// runs that are never broken (a full date: its year, then its month and
+/// day).
+pub fn keep_whole(table: &mut Table) {
+    for cell in table.rows.iter_mut().flatten() {
+        let [run] = cell.as_slice() else { continue };
+        let Some(pieces) = whole_pieces(&run.text) else {
+            continue;
+        };
+        let style = run.style;
+        *cell = pieces
+            .into_iter()
+            .map(|piece| Run {
+                whole: true,
+                ..Run::styled(piece, style)
+            })
+            .collect();
+    }
+}
+
+/// The unbreakable pieces of a short cell, a date or a number.
+fn whole_pieces(text: &str) -> Option<Vec<String>> {
+    let text = text.trim();
+    if let Some(date) = FULL_DATE.captures(text) {
+        Some(vec![date[1].to_string(), date[2].to_string()])
+    } else if text.chars().count() <= SHORT_CELL || WHOLE.is_match(text) {
+        Some(vec![text.to_string()])
+    } else {
+        None
+    }
+}
+
 /// Minimum and preferred widths of each column, in ems.
 fn column_widths(table: &Table) -> Vec<(f64, f64)> {
     let columns = table
@@ -89,14 +144,31 @@ fn column_widths(table: &Table) -> Vec<(f64, f64)> {
         .max()
         .unwrap_or(0);
     let cells = |i: usize| {
-        std::iter::once(table.header.get(i))
-            .chain(table.rows.iter().map(move |r| r.get(i)))
-            .flatten()
+        table
+            .rows
+            .iter()
+            .filter_map(move |r| r.get(i))
             .map(|runs: &Vec<Run>| plain_text(runs))
     };
     (0..columns)
         .map(|i| {
-            cells(i).fold((1.0_f64, 1.0_f64), |(min, max), text| {
+            // A heading wraps between any two characters (a bracketed
+            // group stays whole): it asks for its preferred width, never
+            // for a minimum beyond two characters or its widest group.
+            let header = table
+                .header
+                .get(i)
+                .map(|h| plain_text(h))
+                .unwrap_or_default();
+            let widest_unit = units(&header).iter().map(|u| u.1).fold(0.0, f64::max);
+            let start = (
+                TEXT_COLUMN_MIN
+                    .min(em_width(&header))
+                    .max(widest_unit)
+                    .max(1.0),
+                em_width(&header).max(1.0),
+            );
+            cells(i).fold(start, |(min, max), text| {
                 let longest_line = text.lines().map(em_width).fold(0.0, f64::max);
                 (min.max(unbreakable(&text)), max.max(longest_line))
             })
@@ -110,6 +182,8 @@ pub fn plan(table: &Table, width_mm: f64) -> Result<TableLayout, TooWide> {
     let columns = column_widths(table);
     let n = columns.len().max(1) as f64;
     let mut narrowest = f64::INFINITY;
+    // (layout, estimated lines) of each size that fits.
+    let mut fitting: Vec<(TableLayout, f64)> = Vec::new();
     for size_pt in SIZES {
         let em_mm = size_pt / PT_PER_MM;
         // Room for text: the width less each column's padding and rules.
@@ -129,19 +203,145 @@ pub fn plan(table: &Table, width_mm: f64) -> Result<TableLayout, TooWide> {
             columns.iter().map(|c| c.0 + (c.1 - c.0) * spare).collect()
         };
         let total: f64 = text.iter().map(|w| w + 2.0 * CELL_INSET_EM).sum();
-        return Ok(TableLayout {
-            size: size_pt,
-            widths: text
-                .iter()
-                .map(|w| (w + 2.0 * CELL_INSET_EM) / total)
-                .collect(),
-        });
+        let rows: Vec<f64> = table.rows.iter().map(|row| row_lines(row, &text)).collect();
+        let lines = row_lines(&table.header, &text) + rows.iter().sum::<f64>();
+        fitting.push((
+            TableLayout {
+                size: size_pt,
+                widths: text
+                    .iter()
+                    .map(|w| (w + 2.0 * CELL_INSET_EM) / total)
+                    .collect(),
+                header_breaks: table
+                    .header
+                    .iter()
+                    .zip(&text)
+                    .map(|(cell, width)| balanced_breaks(&plain_text(cell), *width))
+                    .collect(),
+                cell_breaks: cell_breaks(table, &text),
+                keep_rows: rows.iter().all(|&l| l <= KEPT_ROW_LINES),
+            },
+            lines,
+        ));
     }
-    Err(TooWide {
-        columns: columns.len(),
-        needs_mm: narrowest,
-        width_mm,
-    })
+    // The largest size that does not set the table on many more lines than
+    // the smallest would: a size down is worth it when the narrow columns
+    // of the larger one wrap every row over many lines.
+    let lowest = fitting.iter().map(|f| f.1).fold(f64::INFINITY, f64::min);
+    fitting
+        .into_iter()
+        .find(|(_, lines)| *lines <= lowest * 1.15)
+        .map(|(layout, _)| layout)
+        .ok_or(TooWide {
+            columns: columns.len(),
+            needs_mm: narrowest,
+            width_mm,
+        })
+}
+
+/// A row of at most this many lines is never split between pages.
+const KEPT_ROW_LINES: f64 = 8.0;
+
+/// The body cells of one plain run that wrap, broken into balanced lines.
+fn cell_breaks(table: &Table, text: &[f64]) -> Vec<CellBreaks> {
+    let mut out = Vec::new();
+    for (row, cells) in table.rows.iter().enumerate() {
+        for (column, (cell, width)) in cells.iter().zip(text).enumerate() {
+            let [run] = cell.as_slice() else { continue };
+            if whole_pieces(&run.text).is_some() {
+                continue;
+            }
+            let at = balanced_breaks(&run.text, *width);
+            if !at.is_empty() {
+                out.push(CellBreaks { row, column, at });
+            }
+        }
+    }
+    out
+}
+
+/// The pieces of Chinese text a line may break between: single
+/// characters, except that a bracketed group of a few characters (`（万元）`)
+/// and a run of Latin letters or digits stay whole, and punctuation stays
+/// with the character before it.
+fn units(text: &str) -> Vec<(usize, f64)> {
+    let chars: Vec<char> = text.chars().collect();
+    // (start offset, width in ems)
+    let mut units: Vec<(usize, f64)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut end = i + 1;
+        if c == '（' || c == '(' {
+            let close = if c == '（' { '）' } else { ')' };
+            if let Some(j) = chars[i..].iter().take(7).position(|&x| x == close) {
+                end = i + j + 1;
+            }
+        } else if "“‘《〈【".contains(c) && end < chars.len() {
+            // An opening mark stays with what it opens.
+            end += 1;
+        } else if c.is_ascii_alphanumeric() {
+            while end < chars.len()
+                && (chars[end].is_ascii_alphanumeric() || ".-:/%".contains(chars[end]))
+            {
+                end += 1;
+            }
+        }
+        while end < chars.len() && "）)、，。：；！？”’".contains(chars[end]) {
+            end += 1;
+        }
+        let piece: String = chars[i..end].iter().collect();
+        units.push((i, em_width(&piece)));
+        i = end;
+    }
+    units
+}
+
+/// Where to break `text` so that its lines, each at most `width` ems, are
+/// of even length (`整改/状态`, not `整改状/态`); empty when it fits on one
+/// line, holds spaces or a line break (the clerk's own), or its pieces
+/// cannot be balanced.
+fn balanced_breaks(text: &str, width: f64) -> Vec<usize> {
+    let total = em_width(text);
+    if total <= width || text.chars().any(char::is_whitespace) {
+        return Vec::new();
+    }
+    // The line breaker's room is a little less than the estimate's.
+    let width = width * 0.96;
+    let units = units(text);
+    let lines = (total / width.max(1.0)).ceil() as usize;
+    let share = total / lines as f64;
+    let mut breaks = Vec::new();
+    let mut used = 0.0;
+    let mut line = 0.0;
+    for &(start, w) in &units {
+        // Break before the piece whose middle passes the line's share.
+        let end = share * (breaks.len() + 1) as f64;
+        if line > 0.0 && used + w / 2.0 > end && breaks.len() + 1 < lines {
+            breaks.push(start);
+            line = 0.0;
+        }
+        if line + w > width + 1e-9 {
+            // The shares do not fit the column: leave it to the line breaker.
+            return Vec::new();
+        }
+        line += w;
+        used += w;
+    }
+    breaks
+}
+
+/// How many lines a row takes, each cell wrapping in its column (`text`:
+/// the columns' text widths in ems).
+fn row_lines(row: &[Vec<Run>], text: &[f64]) -> f64 {
+    row.iter()
+        .zip(text)
+        .map(|(cell, width)| {
+            (em_width(&plain_text(cell)) / width.max(0.5))
+                .ceil()
+                .max(1.0)
+        })
+        .fold(1.0, f64::max)
 }
 
 /// The width a table has on a page: the 版心's width, or its height when

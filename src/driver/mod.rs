@@ -34,13 +34,24 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(fonts: FontSet, template: Template) -> Engine {
-        let identity = typst::utils::hash128(&(template.fingerprint(), fonts.fingerprint()));
+        let identity = typst::utils::hash128(&(
+            template.fingerprint(),
+            fonts.fingerprint(),
+            executable_identity(),
+        ));
         Engine {
             fonts,
             template,
             identity,
         }
     }
+}
+
+/// The size and time of the running binary: two builds of one version
+/// (a developer's, a patched package) may lay pages out differently.
+fn executable_identity() -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::env::current_exe().ok()?.metadata().ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 /// What to do with a document.

@@ -39,6 +39,7 @@ pub fn lint(s: &Subject) -> Vec<Diagnostic> {
     vocabulary::secrecy_and_urgency(s, &mut out);
     dates::dates(s, &mut out);
     glyphs::missing_glyphs(s, &mut out);
+    glyphs::other_faces(s, &mut out);
     out
 }
 

@@ -162,16 +162,25 @@ fn overprints(view: &PageView, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Text a seal may cover: the 署名, the 日期 and the 附注.
+/// Text a seal may cover: the 署名 (several names may share a line), the
+/// 日期 and the 附注.
 fn under_seal(document: &Document, text: &str) -> bool {
-    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    document.signature.iter().any(|s| compact(s) == text)
-        || document.date.as_deref().is_some_and(|d| compact(d) == text)
-        || document
-            .note
-            .as_deref()
-            .is_some_and(|n| compact(n).contains(&text))
+    let mut rest = compact(text);
+    if document
+        .note
+        .as_deref()
+        .is_some_and(|n| compact(n).contains(&rest))
+    {
+        return true;
+    }
+    let mut parts: Vec<String> = document.signature.iter().map(|s| compact(s)).collect();
+    parts.extend(document.date.as_deref().map(compact));
+    parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        rest = rest.replace(part.as_str(), "");
+    }
+    rest.is_empty()
 }
 
 fn seals(document: &Document, view: &PageView, lines: &[Line], out: &mut Vec<Diagnostic>) {

@@ -7,7 +7,7 @@
 
 use super::{Names, OutputFile, Rendered, Settings, Writer};
 use crate::diagnostic::Failed;
-use crate::model::{Block, Document, Heading, Run, Table, plain_text};
+use crate::model::{Block, Document, DocumentFormat, Heading, Run, Table, plain_text};
 
 /// `NAME.txt`.
 pub struct Txt;
@@ -36,24 +36,7 @@ const INDENT: &str = "\u{3000}\u{3000}";
 pub fn render(doc: &Document) -> String {
     let mut out = Sections::default();
 
-    out.section(
-        [&doc.copy_number, &doc.secrecy, &doc.urgency]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect(),
-    );
-    if let Some(mark) = &doc.mark {
-        let mut lines = mark.lines.clone();
-        lines.extend(mark.suffix.clone());
-        out.section(lines);
-    }
-    let mut number_lines = Vec::new();
-    number_lines.extend(doc.number.clone());
-    if !doc.signers.is_empty() {
-        number_lines.push(format!("签发人：{}", doc.signers.join("\u{3000}")));
-    }
-    out.section(number_lines);
+    header(doc, &mut out);
     if let Some(title) = &doc.title {
         out.section(vec![title.text.clone()]);
     }
@@ -119,6 +102,69 @@ pub fn render(doc: &Document) -> String {
         out.section(lines);
     }
     out.finish()
+}
+
+/// The 版头 in the order the page is read, line by line: what shares a line
+/// is separated by a tab.
+fn header(doc: &Document, out: &mut Sections) {
+    let corner: Vec<String> = [&doc.copy_number, &doc.secrecy, &doc.urgency]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let mark = doc.mark.as_ref().map(|mark| {
+        let mut lines = mark.lines.clone();
+        lines.extend(mark.suffix.clone());
+        lines
+    });
+    if doc.format == DocumentFormat::Letter {
+        // 信函: the issuer on top; under its rule, 份号 … on the left and the
+        // 发文字号 on the right of the first line.
+        out.section(mark.unwrap_or_default());
+        let mut lines = corner;
+        match (lines.first_mut(), &doc.number) {
+            (Some(first), Some(number)) => *first = format!("{first}\t{number}"),
+            (None, Some(number)) => lines.push(number.clone()),
+            _ => {}
+        }
+        out.section(lines);
+        return;
+    }
+    out.section(corner);
+    out.section(mark.unwrap_or_default());
+    // 上行文: the 签发人 two names a line, the 发文字号 on the left of the
+    // last of those lines.
+    let number = doc.number.clone().unwrap_or_default();
+    if doc.signers.is_empty() {
+        out.section(doc.number.clone().into_iter().collect());
+        return;
+    }
+    let rows: Vec<String> = doc
+        .signers
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let names = pair.join("\u{3000}");
+            if i == 0 {
+                format!("签发人：{names}")
+            } else {
+                names
+            }
+        })
+        .collect();
+    let last = rows.len() - 1;
+    let lines = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            if i == last && !number.is_empty() {
+                format!("{number}\t{row}")
+            } else {
+                row
+            }
+        })
+        .collect();
+    out.section(lines);
 }
 
 /// Lines grouped into sections separated by one blank line.
