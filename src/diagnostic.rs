@@ -65,6 +65,8 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Information for review (what an import repaired); never a failure.
+    Note,
     Warning,
     Error,
 }
@@ -112,6 +114,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     pub fn at(mut self, file: FileId, span: Range<usize>) -> Self {
         self.place = Some(Place { file, span });
         self
@@ -149,6 +158,7 @@ impl Diagnostic {
         let mut report = match self.severity {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
+            Severity::Note => Report::note(),
         }
         .with_message(&self.message)
         .with_code(self.code);

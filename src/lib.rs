@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod driver;
 pub mod files;
 pub mod gbt9704;
+pub mod import;
 pub mod limits;
 pub mod lint;
 pub mod model;

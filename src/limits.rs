@@ -60,3 +60,9 @@ pub fn human_bytes(bytes: u64) -> String {
         format!("{bytes} bytes")
     }
 }
+
+/// Largest draft `notice import` reads (a Word file with its images).
+pub const DRAFT_BYTES: u64 = 64 << 20;
+
+/// Largest unpacked XML part of a Word draft: a zip bomb stops here.
+pub const DOCX_PART_BYTES: u64 = 32 << 20;

@@ -20,6 +20,9 @@ pub struct CheckArgs {
     /// Check plans in parallel on N threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     jobs: usize,
+    /// First make the safe repairs (spaces between Chinese characters, half-width punctuation, quotation marks, 〔〕 in the 发文字号, heading number forms) in the plans and their Markdown files, listing each.
+    #[arg(long)]
+    fix: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -35,6 +38,21 @@ pub fn run(args: CheckArgs) -> ExitCode {
         ..Options::default()
     };
     let expanded = jobs::expand(&args.plans);
+    if args.fix {
+        for found in &expanded.plans {
+            if crate::import::builds_directly(&found.plan) {
+                continue;
+            }
+            match crate::lint::fix::fix_plan(&found.plan) {
+                Ok(fixes) => {
+                    for fix in &fixes {
+                        eprintln!("fixed {fix}");
+                    }
+                }
+                Err(failed) => eprintln!("error: {} not fixed: {failed}", found.plan.display()),
+            }
+        }
+    }
     let (jobs, mut problems) = jobs::jobs(&expanded.plans, None);
     problems.extend(expanded.problems);
     problems.extend(expanded.notes);

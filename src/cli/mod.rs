@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod common;
 mod fonts;
+mod import;
 mod meta;
 mod new;
 mod preview;
@@ -55,6 +56,8 @@ enum Command {
     Fonts(common::FontArgs),
     /// Write a commented starting plan (plan.toml, or notice.md with front matter).
     New(new::NewArgs),
+    /// Turn a draft (.txt, .md or .docx) into a plan and its files, noting what was repaired.
+    Import(import::ImportArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -84,6 +87,7 @@ pub fn run() -> ExitCode {
         Command::Template(command) => template::run(command),
         Command::Fonts(args) => fonts::run(args),
         Command::New(args) => new::run(args),
+        Command::Import(args) => import::run(args),
         Command::Completions { shell } => meta::completions(shell),
         Command::Man => meta::man(),
         Command::Schema(args) => meta::schema(args),

@@ -198,7 +198,11 @@ pub fn summary(outcome: &Outcome, mode: Mode) -> String {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let warnings = outcome.diagnostics.iter().filter(|d| !d.is_error()).count();
+    let warnings = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Warning)
+        .count();
     let warnings = if warnings > 0 {
         format!(", {warnings} warning(s)")
     } else {

@@ -6,10 +6,12 @@ use std::time::{Duration, Instant};
 
 use super::{Engine, Job, Mode, Options, Outcome, Status, cache, output};
 use crate::compose::{self, Composed};
+use crate::diagnostic::SourceMap;
 use crate::diagnostic::{Diagnostic, Failed, Severity};
+use crate::plan::LoadedPlan;
 use crate::typeset::Laid;
 use crate::writers::{self, Names, Rendered};
-use crate::{lint, plan, typeset};
+use crate::{import, lint, plan, typeset};
 
 /// Measures the phases of one job.
 struct Clock {
@@ -30,6 +32,24 @@ impl Clock {
         self.phases.push((phase, now - self.last));
         self.last = now;
     }
+}
+
+/// A job's plan: read from its file, or (a Word draft) imported in memory,
+/// with the import's notes.
+fn load(job: &Job, sources: &mut SourceMap) -> Result<(LoadedPlan, Vec<Diagnostic>), Failed> {
+    if !import::builds_directly(&job.plan) {
+        return Ok((plan::load(&job.plan, sources)?, Vec::new()));
+    }
+    let imported = import::import(&job.plan, sources)?;
+    // The plan has no file; it is named after the draft, in its folder, so
+    // the draft's neighbours are found as a plan's would be.
+    let name = format!("{} (imported).toml", job.plan.display());
+    let loaded = plan::parse(
+        std::path::Path::new(&name),
+        imported.inline_plan().into_bytes(),
+        sources,
+    )?;
+    Ok((loaded, imported.notes))
 }
 
 impl Engine {
@@ -63,14 +83,15 @@ impl Engine {
                 .entry(name.clone())
                 .or_insert_with(|| value.clone());
         }
-        let loaded = plan::load(&job.plan, &mut outcome.sources)?;
+        let (loaded, notes) = load(job, &mut outcome.sources)?;
         let composed = compose::compose(
             &loaded,
             &settings,
             &mut outcome.sources,
             &mut outcome.inputs,
         )?;
-        let mut findings = composed.warnings.clone();
+        let mut findings = notes;
+        findings.extend(composed.warnings.iter().cloned());
         findings.extend(lint::lint(&lint::Subject {
             loaded: &loaded,
             composed: &composed,
@@ -116,7 +137,7 @@ impl Engine {
                 clock.lap("layout");
                 findings.extend(warnings);
                 outcome.pages = laid.views.len();
-                outcome.status = if findings.is_empty() {
+                outcome.status = if findings.iter().all(|d| d.severity == Severity::Note) {
                     Status::Checked
                 } else {
                     Status::Findings
@@ -142,7 +163,7 @@ impl Engine {
             }
         };
         clock.lap("plan, model and checks");
-        if options.strict && !findings.is_empty() {
+        if options.strict && findings.iter().any(|d| d.severity != Severity::Note) {
             for d in &mut findings {
                 d.severity = Severity::Error;
             }
@@ -178,7 +199,7 @@ impl Engine {
         } else {
             None
         };
-        if options.strict && !findings.is_empty() {
+        if options.strict && findings.iter().any(|d| d.severity != Severity::Note) {
             for d in &mut findings {
                 d.severity = Severity::Error;
             }

@@ -7,6 +7,7 @@
 
 mod attachments;
 mod dates;
+pub mod fix;
 mod glyphs;
 mod number;
 mod punctuation;

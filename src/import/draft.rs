@@ -1,0 +1,355 @@
+//! A draft as lines: what every reader (text, Markdown, Word) gives the
+//! repairs and the structure recogniser, with what the format could tell
+//! about each line.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Failed, SourceMap};
+use crate::{files, limits};
+
+/// A face a Word run was set in: a hint of the element or heading level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    Hei,
+    Kai,
+    /// 小标宋 or another display face: titles and marks.
+    Display,
+}
+
+/// One paragraph or line of a draft.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Line {
+    pub text: String,
+    /// Where it came from: a line of a text file, a paragraph of a Word file
+    /// (1-based).
+    pub at: usize,
+    /// It began with an indent (spaces or ideographic spaces).
+    pub indented: bool,
+    /// A blank line (or an empty paragraph) stood before it.
+    pub blank_before: bool,
+    /// A page break stood before it (Word).
+    pub page_break_before: bool,
+    /// Centred (Word).
+    pub centered: bool,
+    /// The face of most of its text (Word).
+    pub face: Option<Face>,
+    /// A Markdown heading's level (`#` = 1).
+    pub heading: Option<u8>,
+    /// A table row's cells; `text` is then the cells joined by tabs.
+    pub cells: Option<Vec<String>>,
+}
+
+impl Line {
+    pub fn new(text: impl Into<String>, at: usize) -> Line {
+        Line {
+            text: text.into(),
+            at,
+            ..Line::default()
+        }
+    }
+}
+
+/// The kinds of draft notice reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Markdown,
+    Word,
+}
+
+impl Kind {
+    pub fn of(path: &Path) -> Option<Kind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Kind::Text),
+            "md" | "markdown" => Some(Kind::Markdown),
+            "docx" => Some(Kind::Word),
+            _ => None,
+        }
+    }
+}
+
+/// Text in an unknown encoding: UTF-8 (with or without a byte-order mark),
+/// UTF-16 with its mark, or GB18030 (which includes GBK and GB2312), the
+/// encodings Chinese office machines save plain text in. Returns the text
+/// and the name of the encoding when it was not UTF-8.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<&'static str>), Failed> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        if !had_errors {
+            let name = (encoding != encoding_rs::UTF_8).then(|| encoding.name());
+            return Ok((text.into_owned(), name));
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_string(), None));
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if !had_errors {
+        return Ok((text.into_owned(), Some("GB18030")));
+    }
+    // Neither: point at the first byte UTF-8 cannot read.
+    let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |_| bytes.len());
+    let before = String::from_utf8_lossy(&bytes[..valid]);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Err(Diagnostic::error(
+        "encoding",
+        format!(
+            "{}:{line}:{column}: the draft is neither UTF-8 nor GB18030 (byte 0x{:02X})",
+            path.display(),
+            bytes[valid]
+        ),
+    )
+    .hint("save the draft as UTF-8 (记事本: 另存为 → 编码 UTF-8), or as a Word file")
+    .into())
+}
+
+/// Reads a draft file into lines.
+pub fn read(path: &Path, sources: &mut SourceMap) -> Result<(Vec<Line>, Vec<Diagnostic>), Failed> {
+    let kind = Kind::of(path).ok_or_else(|| {
+        Diagnostic::error(
+            "import",
+            format!(
+                "{}: notice imports .txt, .md and .docx drafts",
+                path.display()
+            ),
+        )
+        .hint("save the draft as plain text (.txt) or as a Word file (.docx)")
+    })?;
+    let bytes = files::read_input(path, limits::DRAFT_BYTES)
+        .map_err(|err| Diagnostic::error("io", format!("cannot read {}: {err}", path.display())))?;
+    let mut notes = Vec::new();
+    let lines = match kind {
+        Kind::Word => super::docx::read(path, &bytes)?,
+        Kind::Text | Kind::Markdown => {
+            let (text, encoding) = decode(path, &bytes)?;
+            if let Some(name) = encoding {
+                notes.push(Diagnostic::note(
+                    "import-encoding",
+                    format!("{}: read as {name} and converted to UTF-8", path.display()),
+                ));
+            }
+            sources.add(path, text.clone());
+            if kind == Kind::Text {
+                text_lines(&text)
+            } else {
+                markdown_lines(&text)
+            }
+        }
+    };
+    Ok((lines, notes))
+}
+
+/// Whether a character indents a line: a space, a tab or an ideographic space.
+fn is_indent(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{3000}' || c == '\u{a0}'
+}
+
+/// Lines of a plain-text draft. A line with tabs, or with cells apart by
+/// runs of two or more spaces on two or more consecutive lines, is a table
+/// row.
+pub fn text_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut blank = false;
+    for (i, raw) in text.lines().enumerate() {
+        let raw = raw.trim_end_matches(['\r', ' ', '\u{3000}']);
+        if raw.trim_matches(is_indent).is_empty() {
+            blank = true;
+            continue;
+        }
+        let body = raw.trim_start_matches(is_indent);
+        let mut line = Line::new(body, i + 1);
+        line.indented = body.len() != raw.len() && !raw.starts_with('\t');
+        line.blank_before = blank;
+        if raw.contains('\t') {
+            // A row may start with an empty cell (`\t合计\t\t386`).
+            let cells: Vec<String> = raw
+                .split('\t')
+                .map(|c| c.trim_matches(is_indent).to_string())
+                .collect();
+            if cells.len() >= 2 {
+                line.text = cells.join("\t");
+                line.cells = Some(cells);
+                line.indented = false;
+            }
+        }
+        blank = false;
+        lines.push(line);
+    }
+    mark_space_aligned_rows(&mut lines);
+    lines
+}
+
+/// Cells apart by two or more spaces (not an indent).
+fn space_cells(text: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut current = String::new();
+    let mut spaces = 0;
+    for c in text.chars() {
+        if c == ' ' {
+            spaces += 1;
+            continue;
+        }
+        if spaces >= 2 && !current.is_empty() {
+            cells.push(std::mem::take(&mut current));
+        } else if spaces == 1 {
+            current.push(' ');
+        }
+        spaces = 0;
+        current.push(c);
+    }
+    if !current.is_empty() {
+        cells.push(current);
+    }
+    cells
+}
+
+/// Two or more consecutive lines that split into the same number (≥ 2) of
+/// space-apart cells, none of them a sentence, form a table.
+fn mark_space_aligned_rows(lines: &mut [Line]) {
+    let counts: Vec<usize> = lines
+        .iter()
+        .map(|l| {
+            if l.cells.is_some() || l.text.contains(['。', '；']) {
+                0
+            } else {
+                let cells = space_cells(&l.text);
+                if cells.len() >= 2 { cells.len() } else { 0 }
+            }
+        })
+        .collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let n = counts[i];
+        let mut j = i;
+        while n > 0 && j < lines.len() && counts[j] == n {
+            j += 1;
+        }
+        if n > 0 && j - i >= 2 {
+            for line in &mut lines[i..j] {
+                let cells = space_cells(&line.text);
+                line.text = cells.join("\t");
+                line.cells = Some(cells);
+                line.indented = false;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Lines of a Markdown draft (no front matter): headings keep their level,
+/// paragraphs their soft-wrapped lines joined, tables their cells.
+pub fn markdown_lines(text: &str) -> Vec<Line> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let mut lines = Vec::new();
+    let mut current: Option<Line> = None;
+    let mut row: Option<Vec<String>> = None;
+    let mut cell = String::new();
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let mut line = Line::new("", line_of(range.start));
+                line.heading = Some(level as u8);
+                current = Some(line);
+            }
+            Event::Start(Tag::Paragraph) => current = Some(Line::new("", line_of(range.start))),
+            Event::Start(Tag::TableHead | Tag::TableRow) => row = Some(Vec::new()),
+            Event::Start(Tag::TableCell) => cell.clear(),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(row) = &mut row {
+                    row.push(cell.trim().to_string());
+                }
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                if let Some(cells) = row.take() {
+                    let mut line = Line::new(cells.join("\t"), line_of(range.start));
+                    line.cells = Some(cells);
+                    lines.push(line);
+                }
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph) => {
+                if let Some(line) = current.take() {
+                    for (k, part) in line.text.split('\n').enumerate() {
+                        // A hard break keeps its lines apart.
+                        if !part.trim().is_empty() {
+                            lines.push(Line {
+                                text: part.trim().to_string(),
+                                at: line.at + k,
+                                ..line.clone()
+                            });
+                        }
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if row.is_some() {
+                    cell.push_str(&t);
+                } else if let Some(line) = &mut current {
+                    line.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak => {
+                if let Some(line) = &mut current {
+                    // Chinese wraps without a space; Latin words keep one.
+                    let ends_latin = line
+                        .text
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_ascii_alphanumeric());
+                    if ends_latin {
+                        line.text.push(' ');
+                    }
+                }
+            }
+            Event::HardBreak => {
+                if let Some(line) = &mut current {
+                    line.text.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gb18030_and_utf8_are_told_apart() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("关于印发通知的通知：");
+        let (text, name) = decode(Path::new("a.txt"), &gbk).unwrap();
+        assert_eq!(text, "关于印发通知的通知：");
+        assert_eq!(name, Some("GB18030"));
+        let (text, name) = decode(Path::new("a.txt"), "\u{feff}通知".as_bytes()).unwrap();
+        assert_eq!((text.as_str(), name), ("通知", None));
+        let err = decode(Path::new("a.txt"), b"ok\n\xff\xff\xff").unwrap_err();
+        assert!(
+            err.0[0].message.contains("a.txt:2:1"),
+            "{}",
+            err.0[0].message
+        );
+    }
+
+    #[test]
+    fn rows_by_tabs_and_by_aligned_spaces() {
+        let lines =
+            text_lines("序号\t项目\n\t合计\t386\n\n姓名    职务\n张三    局长\n一句话  不是表。\n");
+        assert_eq!(
+            lines[0].cells.as_deref(),
+            Some(&["序号".to_string(), "项目".to_string()][..])
+        );
+        assert_eq!(lines[1].cells.as_ref().unwrap()[0], "");
+        assert_eq!(
+            lines[3].cells.as_ref().unwrap(),
+            &vec!["张三".to_string(), "局长".to_string()]
+        );
+        assert!(lines[4].cells.is_none());
+        assert!(lines[2].blank_before);
+    }
+}

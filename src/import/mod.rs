@@ -1,0 +1,138 @@
+//! `notice import`: a draft (text, Markdown or Word) into a plan. The
+//! reader turns the file into lines ([`draft`], [`docx`]), [`repair`] fixes
+//! what drafts carry, [`structure`] recognises the elements, [`emit`] writes
+//! the plan. Every repair and every uncertain decision is a note with its
+//! line, for the clerk to review.
+
+mod docx;
+pub mod draft;
+pub mod emit;
+pub mod repair;
+pub mod structure;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Failed, SourceMap};
+use draft::Kind;
+pub use structure::Doc;
+
+/// Notes on what an import changed or guessed, each kind with its lines.
+#[derive(Debug)]
+pub struct Notes {
+    /// `line` or `paragraph`.
+    unit: &'static str,
+    items: Vec<(String, Vec<usize>)>,
+}
+
+impl Notes {
+    pub fn new(unit: &'static str) -> Notes {
+        Notes {
+            unit,
+            items: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, at: usize, what: impl Into<String>) {
+        let what = what.into();
+        match self.items.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, lines)) => {
+                if lines.last() != Some(&at) {
+                    lines.push(at);
+                }
+            }
+            None => self.items.push((what, vec![at])),
+        }
+    }
+
+    /// The notes as diagnostics: `draft.txt: lines 3, 5: …`.
+    pub fn into_diagnostics(self, path: &Path) -> Vec<Diagnostic> {
+        self.items
+            .into_iter()
+            .map(|(what, lines)| {
+                let unit = if lines.len() == 1 {
+                    self.unit.to_string()
+                } else {
+                    format!("{}s", self.unit)
+                };
+                let list: Vec<String> = lines.iter().map(usize::to_string).collect();
+                Diagnostic::note(
+                    "import",
+                    format!("{}: {unit} {}: {what}", path.display(), list.join(", ")),
+                )
+            })
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A draft read and recognised.
+pub struct Imported {
+    pub source: PathBuf,
+    pub doc: Doc,
+    /// What was repaired or guessed, for review.
+    pub notes: Vec<Diagnostic>,
+}
+
+impl Imported {
+    /// The plan and the files it refers to, `plan.toml` first.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        emit::files(&self.doc, &self.source_name())
+    }
+
+    /// The plan as one TOML text, bodies inline.
+    pub fn inline_plan(&self) -> String {
+        emit::inline(&self.doc, &self.source_name())
+    }
+
+    fn source_name(&self) -> String {
+        self.source
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads and recognises a draft.
+pub fn import(path: &Path, sources: &mut SourceMap) -> Result<Imported, Failed> {
+    let (mut lines, mut diagnostics) = draft::read(path, sources)?;
+    let kind = Kind::of(path);
+    let mut notes = Notes::new(if kind == Some(Kind::Word) {
+        "paragraph"
+    } else {
+        "line"
+    });
+    repair::drop_web_clutter(&mut lines, &mut notes);
+    repair::repair_lines(&mut lines, &mut notes);
+    if lines.is_empty() {
+        return Err(Diagnostic::error(
+            "import",
+            format!("{}: the draft has no text", path.display()),
+        )
+        .into());
+    }
+    // Markdown paragraphs are already whole; text and Word drafts pasted
+    // from the web carry its hard wraps.
+    let doc =
+        structure::Recogniser::new(&lines, &mut notes, kind != Some(Kind::Markdown)).recognise();
+    diagnostics.extend(notes.into_diagnostics(path));
+    Ok(Imported {
+        source: path.to_path_buf(),
+        doc,
+        notes: diagnostics,
+    })
+}
+
+/// Drafts `notice build` takes as they are, importing them in memory: Word
+/// files (a `.txt` is not one: its text twin would overwrite it).
+pub fn builds_directly(path: &Path) -> bool {
+    Kind::of(path) == Some(Kind::Word)
+}
+
+/// Where `notice import` writes by default: a folder named after the
+/// draft, beside it (`通知.docx` → `通知/`).
+pub fn default_dir(draft: &Path) -> PathBuf {
+    draft.with_extension("")
+}

@@ -1,0 +1,314 @@
+//! What drafts carry and a 公文 may not: web banners, stray spaces between
+//! Chinese characters, half-width punctuation in Chinese text, OCR's ditto
+//! mark for a quotation mark. Each repair is noted with its line. The same
+//! character repairs serve `notice check --fix` on plans.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Notes;
+use super::draft::Line;
+
+/// An organisation's name ends like one.
+pub static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(政府|委员会|办公室|办公厅|局|委|厅|院|部|署|会|室|办|处|队|所|站|中心|公司|集团|学校|大学|法院|检察院|银行|支队|大队|党委|党组|总队)$").expect("valid pattern")
+});
+
+static CITED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han}{2,12}?)[\[(（【［]\s*(\d{4})\s*[\])）】］]\s*(\d{1,4})\s*号")
+        .expect("valid pattern")
+});
+
+/// Whether a character is Chinese (a 汉字 or full-width punctuation).
+pub fn is_chinese(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{2018}'..='\u{201d}'
+        | '\u{2014}' | '\u{2026}' | '\u{00b7}')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Lines a web page puts around a reprinted text.
+fn is_banner(text: &str) -> bool {
+    const MARKS: [&str; 12] = [
+        "来源:",
+        "来源：",
+        "时间:",
+        "时间：",
+        "发布时间",
+        "浏览次数",
+        "阅读次数",
+        "点击数",
+        "字号：",
+        "【字体",
+        "欢迎来到",
+        "供大家参考",
+    ];
+    MARKS.iter().any(|m| text.contains(m)) || text.contains("小编")
+}
+
+/// Lines after a reprinted text: related links, the page's address.
+fn is_web_tail(text: &str) -> bool {
+    const STARTS: [&str; 11] = [
+        "推荐访问",
+        "本文来源",
+        "推荐内容",
+        "相关推荐",
+        "相关文章",
+        "上一篇",
+        "下一篇",
+        "责任编辑",
+        "【打印",
+        "【关闭",
+        "关闭窗口",
+    ];
+    STARTS.iter().any(|s| text.starts_with(s)) || text.starts_with("http")
+}
+
+/// Drops a web page's banner (everything up to its 来源/时间 line near the
+/// top, and boilerplate such as 小编's introduction) and its tail (related
+/// links from 推荐访问 / 本文来源 on).
+pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
+    let head = lines.iter().take(8).rposition(|l| is_banner(&l.text));
+    if let Some(last) = head {
+        for line in &lines[..=last] {
+            notes.add(line.at, "dropped a web page's banner line");
+        }
+        lines.drain(..=last);
+    }
+    // Boilerplate just below the banner.
+    while let Some(first) = lines.first() {
+        if is_banner(&first.text) {
+            notes.add(first.at, "dropped a web page's banner line");
+            lines.remove(0);
+        } else {
+            break;
+        }
+    }
+    let tail_from = lines.len().saturating_sub(15);
+    if let Some(at) = lines[tail_from..].iter().position(|l| is_web_tail(&l.text)) {
+        for line in &lines[tail_from + at..] {
+            notes.add(line.at, "dropped a web page's trailing links");
+        }
+        lines.truncate(tail_from + at);
+    }
+}
+
+/// A repaired line and what was repaired.
+#[derive(Debug, Default, PartialEq)]
+pub struct Repaired {
+    pub text: String,
+    pub spaces: usize,
+    pub punctuation: usize,
+    pub quotes: usize,
+}
+
+/// Repairs one line of Chinese text: removes spaces between Chinese
+/// characters (and between them and digits), makes half-width `,` `:` `;`
+/// `?` `!` and `()` beside Chinese full-width, pairs straight quotes into
+/// “”, and reads OCR's ditto mark `〃` before a closing ” as “.
+pub fn repair_text(text: &str) -> Repaired {
+    let mut out = Repaired::default();
+    if !text.chars().any(is_han) {
+        out.text = text.to_string();
+        return out;
+    }
+    // A cited 发文字号: `蓬安办发(2022)15号` → `蓬安办发〔2022〕15号`.
+    let cited = CITED_NUMBER.replace_all(text, |c: &regex::Captures| {
+        out.punctuation += 1;
+        format!("{}〔{}〕{}号", &c[1], &c[2], &c[3])
+    });
+    let chars: Vec<char> = cited.chars().collect();
+    let chinese_or_digit = |c: char| is_chinese(c) || c.is_ascii_digit();
+    // Spaces.
+    let mut kept: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' || c == '\u{3000}' || c == '\u{a0}' {
+            let start = i;
+            while i < chars.len() && matches!(chars[i], ' ' | '\u{3000}' | '\u{a0}') {
+                i += 1;
+            }
+            let before = kept.last().copied();
+            let after = chars.get(i).copied();
+            // A space the clerk meant: after an organisation's name (joint
+            // titles), or before a short name (`省长 张三`).
+            let prefix: String = kept
+                .iter()
+                .rev()
+                .take_while(|c| !c.is_whitespace() && !"，、：；".contains(**c))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let next_word: String = chars[i..]
+                .iter()
+                .take_while(|c| !c.is_whitespace() && !"，、：；。）".contains(**c))
+                .collect();
+            let short_name = (2..=3).contains(&next_word.chars().count())
+                && next_word.chars().all(is_han)
+                && prefix.chars().count() <= 8
+                && prefix.chars().all(is_han);
+            let meant = ORGANISATION.is_match(&prefix) || short_name;
+            let between_chinese = !meant
+                && match (before, after) {
+                    (Some(b), Some(a)) => {
+                        (is_chinese(b) && chinese_or_digit(a)) || (chinese_or_digit(b) && is_chinese(a))
+                        // `1. 深入`: a heading number and its text.
+                        || (b == '.' && is_chinese(a))
+                    }
+                    _ => false,
+                };
+            if between_chinese && chars[start..i].iter().all(|&s| s != '\u{3000}') {
+                out.spaces += 1;
+            } else {
+                kept.extend_from_slice(&chars[start..i]);
+            }
+            continue;
+        }
+        kept.push(c);
+        i += 1;
+    }
+    // Punctuation beside Chinese.
+    let n = kept.len();
+    let near_chinese =
+        |k: usize| (k > 0 && is_chinese(kept[k - 1])) || (k + 1 < n && is_chinese(kept[k + 1]));
+    let mut result = String::with_capacity(text.len());
+    let mut open_quote = false;
+    // Whether each open `(` was made full-width.
+    let mut parens: Vec<bool> = Vec::new();
+    for k in 0..n {
+        let c = kept[k];
+        let replaced = match c {
+            ',' if near_chinese(k) => Some('，'),
+            ':' if near_chinese(k)
+                && !(k > 0
+                    && kept[k - 1].is_ascii_digit()
+                    && k + 1 < n
+                    && kept[k + 1].is_ascii_digit()) =>
+            {
+                Some('：')
+            }
+            ';' if near_chinese(k) => Some('；'),
+            '?' if near_chinese(k) => Some('？'),
+            '!' if near_chinese(k) => Some('！'),
+            '(' => {
+                let chinese = paren_has_chinese(&kept[k..]);
+                parens.push(chinese);
+                chinese.then_some('（')
+            }
+            ')' => parens.pop().unwrap_or(false).then_some('）'),
+            '"' => {
+                out.quotes += 1;
+                open_quote = !open_quote;
+                result.push(if open_quote { '“' } else { '”' });
+                continue;
+            }
+            '“' => {
+                open_quote = true;
+                None
+            }
+            '”' => {
+                open_quote = false;
+                None
+            }
+            '〃' if kept[k + 1..]
+                .iter()
+                .take(12)
+                .position(|&x| x == '”')
+                .is_some_and(|p| !kept[k + 1..k + 1 + p].contains(&'“')) =>
+            {
+                out.quotes += 1;
+                open_quote = true;
+                result.push('“');
+                continue;
+            }
+            _ => None,
+        };
+        match replaced {
+            Some(r) => {
+                out.punctuation += 1;
+                result.push(r);
+            }
+            None => result.push(c),
+        }
+    }
+    out.text = result;
+    out
+}
+
+/// A `(` whose group holds Chinese (`(以下简称“五进”)`), not `(a)` or `(2)`.
+fn paren_has_chinese(from: &[char]) -> bool {
+    let Some(close) = from.iter().take(200).position(|&c| c == ')') else {
+        return false;
+    };
+    from[1..close].iter().any(|&c| is_han(c))
+}
+
+/// Repairs every line's text (and table cells), noting each kind of repair
+/// with its lines.
+pub fn repair_lines(lines: &mut [Line], notes: &mut Notes) {
+    for line in lines.iter_mut() {
+        let mut note = |r: &Repaired, at: usize| {
+            if r.spaces > 0 {
+                notes.add(at, "removed spaces between Chinese characters");
+            }
+            if r.punctuation > 0 {
+                notes.add(at, "made half-width punctuation beside Chinese full-width (, : ; ( ) → ，：；（）; a cited 发文字号's brackets → 〔〕)");
+            }
+            if r.quotes > 0 {
+                notes.add(at, "made straight or OCR-damaged quotation marks into “ ”");
+            }
+        };
+        if let Some(cells) = &mut line.cells {
+            for cell in cells.iter_mut() {
+                let r = repair_text(cell);
+                note(&r, line.at);
+                *cell = r.text;
+            }
+            line.text = cells.join("\t");
+        } else {
+            let r = repair_text(&line.text);
+            note(&r, line.at);
+            line.text = r.text;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_between_chinese_go_latin_spaces_stay() {
+        assert_eq!(
+            repair_text("永和镇 2020 年应急管理 宣传").text,
+            "永和镇2020年应急管理宣传"
+        );
+        assert_eq!(repair_text("1. 深入学习").text, "1.深入学习");
+        assert_eq!(repair_text("思想 and 总书记").text, "思想 and 总书记");
+        // Ideographic spaces between names are the clerk's.
+        assert_eq!(repair_text("签发人：张三　李四").text, "签发人：张三　李四");
+    }
+
+    #[test]
+    fn half_width_punctuation_beside_chinese() {
+        let r = repair_text("进家庭(以下简称\"五进\")工作,充分整合;附件:1.表");
+        assert_eq!(r.text, "进家庭（以下简称“五进”）工作，充分整合；附件：1.表");
+        assert_eq!(repair_text("时间 8:30 开会").text, "时间8:30开会");
+        assert_eq!(
+            repair_text("推进消地安全宣传〃五进”工作方案").text,
+            "推进消地安全宣传“五进”工作方案"
+        );
+        assert_eq!(repair_text("see (a), b").text, "see (a), b");
+        assert_eq!(
+            repair_text("对照(蓬安办发(2022)15号)要求").text,
+            "对照（蓬安办发〔2022〕15号）要求"
+        );
+    }
+}

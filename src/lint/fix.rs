@@ -1,0 +1,320 @@
+//! `notice check --fix`: the safe repairs `notice import` makes to drafts,
+//! applied to a plan and its Markdown files, each listed with its place.
+//! Safe means the words stay the words: spaces between Chinese characters,
+//! half-width punctuation beside Chinese, straight quotation marks, the
+//! 发文字号's brackets, heading numbers in a variant form (`一.` → `一、`).
+//! Files are rewritten all or none, with the TOML's layout and comments
+//! kept.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, Value};
+
+use crate::compose::numbering::explicit_number;
+use crate::diagnostic::{Diagnostic, Failed};
+use crate::gbt9704::heading_number;
+use crate::import::repair::{Repaired, repair_text};
+use crate::import::structure::number_of;
+use crate::{files, limits, plan};
+
+/// One repair: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub file: PathBuf,
+    pub line: usize,
+    pub what: String,
+}
+
+impl std::fmt::Display for Fix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.what)
+    }
+}
+
+/// Keys whose strings are words of the document.
+const TEXT_KEYS: [&str; 13] = [
+    "issuer",
+    "mark",
+    "title",
+    "to",
+    "body",
+    "signature",
+    "note",
+    "cc",
+    "printed_by",
+    "attendees",
+    "absentees",
+    "observers",
+    "signers",
+];
+
+/// What a repair changed, in words.
+fn describe(r: &Repaired) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if r.spaces > 0 {
+        out.push("removed spaces between Chinese characters");
+    }
+    if r.punctuation > 0 {
+        out.push("made half-width punctuation beside Chinese full-width");
+    }
+    if r.quotes > 0 {
+        out.push("made straight quotation marks into “ ”");
+    }
+    out
+}
+
+/// Repairs a plan (TOML, or Markdown with front matter) and the Markdown
+/// files it names; writes them back and returns the fixes. A plan with
+/// nothing to repair is left untouched.
+pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
+    let read = |p: &Path| -> Result<String, Failed> {
+        let bytes = files::read_input(p, limits::PLAN_BYTES)
+            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", p.display())))?;
+        String::from_utf8(files::strip_bom(&bytes).to_vec()).map_err(|_| {
+            Failed::from(
+                Diagnostic::error("encoding", format!("{} is not UTF-8", p.display()))
+                    .hint("save it as UTF-8 first (notice import converts GB18030 drafts)"),
+            )
+        })
+    };
+    let text = read(path)?;
+    let mut fixes = Vec::new();
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let (toml_text, prefix, body) = if plan::is_markdown(path) {
+        split_front_matter(&text)
+    } else {
+        (text.clone(), String::new(), None)
+    };
+    let mut doc: DocumentMut = toml_text.parse().map_err(|e| {
+        Diagnostic::error("toml", format!("{}: {e}", path.display()))
+            .hint("fix the TOML first: `notice check` shows where")
+    })?;
+    let offset = prefix.matches('\n').count();
+    // The line of `key` in the plan (`section`: the attachment's index).
+    let line_of = |section: Option<usize>, key: &str| key_line(&toml_text, section, key) + offset;
+    let mut body_files = Vec::new();
+    let mut changed = false;
+    {
+        let table = doc.as_table_mut();
+        changed |= fix_table(table, None, path, &line_of, &mut fixes);
+        if let Some(file) = table.get("body_file").and_then(Item::as_str) {
+            body_files.push(file.to_string());
+        }
+        if let Some(item) = table.get_mut("number")
+            && let Some(value) = item.as_value_mut()
+            && let Some(number) = value.as_str()
+            && let Some(canonical) = number_of(number)
+            && canonical != number
+        {
+            let line = line_of(None, "number");
+            fixes.push(Fix {
+                file: path.to_path_buf(),
+                line,
+                what: format!("number: wrote the 发文字号 as {canonical} (六角括号 〔〕, no 第, no leading zeros)"),
+            });
+            *value = Value::from(canonical).decorated(
+                value.decor().prefix().cloned().unwrap_or_default(),
+                value.decor().suffix().cloned().unwrap_or_default(),
+            );
+            changed = true;
+        }
+        if let Some(attachments) = table
+            .get_mut("attachments")
+            .and_then(Item::as_array_of_tables_mut)
+        {
+            for (n, attachment) in attachments.iter_mut().enumerate() {
+                changed |= fix_table(attachment, Some(n), path, &line_of, &mut fixes);
+                if let Some(file) = attachment.get("body_file").and_then(Item::as_str) {
+                    body_files.push(file.to_string());
+                }
+            }
+        }
+    }
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut new_body = body.clone();
+    if let Some(body) = &body {
+        let first_line = prefix.matches('\n').count() + toml_text.matches('\n').count() + 3;
+        if let Some(fixed) = fix_markdown(body, path, first_line, &mut fixes) {
+            new_body = Some(fixed);
+        }
+    }
+    if changed || new_body != body {
+        let mut out = prefix.clone();
+        out.push_str(&doc.to_string());
+        if let Some(b) = &new_body {
+            out.push_str("+++\n");
+            out.push_str(b);
+        }
+        outputs.push((path.to_path_buf(), out.into_bytes()));
+    }
+    for name in body_files {
+        // Paths are checked by the build; a file outside the folder or
+        // missing is not repaired here.
+        if name.contains("..") || Path::new(&name).is_absolute() {
+            continue;
+        }
+        let file = dir.join(&name);
+        let Ok(text) = read(&file) else { continue };
+        if let Some(fixed) = fix_markdown(&text, &file, 1, &mut fixes) {
+            outputs.push((file, fixed.into_bytes()));
+        }
+    }
+    if !outputs.is_empty() {
+        crate::driver::output::write_all(&outputs)?;
+    }
+    Ok(fixes)
+}
+
+/// The 1-based line where `key` is set: at the top level, or in the
+/// `section`th `[[attachments]]`.
+fn key_line(toml: &str, section: Option<usize>, key: &str) -> usize {
+    let mut current: Option<usize> = None;
+    let mut seen = 0;
+    for (n, line) in toml.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("[[") {
+            current = Some(seen);
+            seen += 1;
+        } else if t.starts_with('[') {
+            current = Some(usize::MAX);
+        } else if current == section
+            && t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return n + 1;
+        }
+    }
+    1
+}
+
+/// `+++` front matter: (TOML, what precedes it, the body after).
+fn split_front_matter(text: &str) -> (String, String, Option<String>) {
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        return (String::new(), String::new(), Some(text.to_string()));
+    };
+    match rest.find("\n+++") {
+        Some(end) => {
+            let toml = rest[..end + 1].to_string();
+            let after = &rest[end + 4..];
+            let body = after
+                .strip_prefix('\n')
+                .or_else(|| after.strip_prefix("\r\n"))
+                .unwrap_or(after);
+            (toml, "+++\n".to_string(), Some(body.to_string()))
+        }
+        None => (String::new(), String::new(), Some(text.to_string())),
+    }
+}
+
+/// Repairs the text keys of one table (the plan, or an attachment).
+fn fix_table(
+    table: &mut toml_edit::Table,
+    section: Option<usize>,
+    path: &Path,
+    line_of: &dyn Fn(Option<usize>, &str) -> usize,
+    fixes: &mut Vec<Fix>,
+) -> bool {
+    let mut changed = false;
+    for key in TEXT_KEYS {
+        let Some(item) = table.get_mut(key) else {
+            continue;
+        };
+        let Some(value) = item.as_value_mut() else {
+            continue;
+        };
+        let mut fix_value = |value: &mut Value| {
+            let Some(s) = value.as_str() else { return };
+            let line = line_of(section, key);
+            let fixed = if key == "body" {
+                // A multi-line body starts on the line after `body = """`.
+                let first = line + usize::from(s.contains('\n'));
+                fix_markdown(s, path, first, fixes)
+            } else {
+                let repaired = repair_text(s);
+                for what in describe(&repaired) {
+                    fixes.push(Fix {
+                        file: path.to_path_buf(),
+                        line,
+                        what: format!("{key}: {what}"),
+                    });
+                }
+                (repaired.text != s).then_some(repaired.text)
+            };
+            let Some(fixed) = fixed else { return };
+            let decor = value.decor().clone();
+            *value = Value::from(fixed);
+            *value.decor_mut() = decor;
+            changed = true;
+        };
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(&mut fix_value),
+            v => fix_value(v),
+        }
+    }
+    changed
+}
+
+/// Repairs a Markdown body; `None` when nothing changed.
+fn fix_markdown(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+    fixes: &mut Vec<Fix>,
+) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut in_code = false;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        if body.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code || body.contains("{{") || body.contains("{%") {
+            out.push_str(line);
+            continue;
+        }
+        let at = first_line + n;
+        let mut fixed = body.to_string();
+        // A heading's number in a variant form.
+        let hashes = body.chars().take_while(|&c| c == '#').count();
+        if (1..=4).contains(&hashes) && body[hashes..].starts_with(' ') {
+            let words = body[hashes..].trim_start();
+            if let Some(number) = explicit_number(words)
+                && !number.canonical
+            {
+                let canonical = heading_number(number.level, number.value);
+                fixes.push(Fix {
+                    file: path.to_path_buf(),
+                    line: at,
+                    what: format!(
+                        "wrote the heading number “{}” as “{canonical}”",
+                        words[..number.len].trim_end()
+                    ),
+                });
+                fixed = format!(
+                    "{} {canonical}{}",
+                    &body[..hashes],
+                    words[number.len..].trim_start()
+                );
+            }
+        }
+        let r = repair_text(&fixed);
+        for what in describe(&r) {
+            fixes.push(Fix {
+                file: path.to_path_buf(),
+                line: at,
+                what: what.to_string(),
+            });
+        }
+        changed |= r.text != body;
+        out.push_str(&r.text);
+        out.push_str(end);
+    }
+    changed.then_some(out)
+}
