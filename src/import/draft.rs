@@ -202,7 +202,17 @@ fn space_cells(text: &str) -> Vec<String> {
     if !current.is_empty() {
         cells.push(current);
     }
-    cells
+    // A two-character name padded to a column's width (`吴  喆`) is one
+    // cell, not two.
+    let mut merged: Vec<String> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let single = |c: &str| c.chars().count() == 1 && !c.is_ascii();
+        match merged.last_mut() {
+            Some(last) if single(last) && single(&cell) => last.push_str(&cell),
+            _ => merged.push(cell),
+        }
+    }
+    merged
 }
 
 /// Two or more consecutive lines that split into the same number (≥ 2) of
@@ -227,8 +237,16 @@ fn mark_space_aligned_rows(lines: &mut [Line]) {
             j += 1;
         }
         if n > 0 && j - i >= 2 {
+            // A following row indented and one cell short starts with an
+            // empty cell (`        合计    12 …`).
+            while j < lines.len() && lines[j].indented && counts[j] + 1 == n {
+                j += 1;
+            }
             for line in &mut lines[i..j] {
-                let cells = space_cells(&line.text);
+                let mut cells = space_cells(&line.text);
+                if cells.len() + 1 == n && line.indented {
+                    cells.insert(0, String::new());
+                }
                 line.text = cells.join("\t");
                 line.cells = Some(cells);
                 line.indented = false;
@@ -249,8 +267,41 @@ pub fn markdown_lines(text: &str) -> Vec<Line> {
     let mut current: Option<Line> = None;
     let mut row: Option<Vec<String>> = None;
     let mut cell = String::new();
+    // Open lists: the next number of each (none for bullets).
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut in_item = 0usize;
     for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
         match event {
+            Event::Start(Tag::List(start)) => lists.push(start),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                // An item keeps its number as text: `1.差评回访率。`
+                let number = match lists.last_mut() {
+                    Some(Some(n)) => {
+                        let s = format!("{n}.");
+                        *n += 1;
+                        s
+                    }
+                    _ => String::new(),
+                };
+                in_item += 1;
+                current = Some(Line::new(number, line_of(range.start)));
+            }
+            Event::End(TagEnd::Item) => {
+                in_item = in_item.saturating_sub(1);
+                if let Some(line) = current.take()
+                    && !line.text.trim().is_empty()
+                {
+                    lines.push(Line {
+                        text: line.text.trim().to_string(),
+                        ..line
+                    });
+                }
+            }
+            Event::Start(Tag::Paragraph) if in_item > 0 => {}
+            Event::End(TagEnd::Paragraph) if in_item > 0 => {}
             Event::Start(Tag::Heading { level, .. }) => {
                 let mut line = Line::new("", line_of(range.start));
                 line.heading = Some(level as u8);

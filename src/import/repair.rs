@@ -53,20 +53,25 @@ fn is_banner(text: &str) -> bool {
 
 /// Lines after a reprinted text: related links, the page's address.
 fn is_web_tail(text: &str) -> bool {
-    const STARTS: [&str; 11] = [
+    const STARTS: [&str; 13] = [
         "推荐访问",
         "本文来源",
         "推荐内容",
         "相关推荐",
         "相关文章",
+        "相关附件",
         "上一篇",
         "下一篇",
         "责任编辑",
         "【打印",
         "【关闭",
         "关闭窗口",
+        "附件下载",
     ];
-    STARTS.iter().any(|s| text.starts_with(s)) || text.starts_with("http")
+    const FILES: [&str; 7] = [".docx", ".doc", ".pdf", ".xls", ".xlsx", ".wps", ".zip"];
+    STARTS.iter().any(|s| text.starts_with(s))
+        || text.starts_with("http")
+        || FILES.iter().any(|f| text.to_ascii_lowercase().ends_with(f))
 }
 
 /// Drops a web page's banner (everything up to its 来源/时间 line near the
@@ -112,10 +117,17 @@ pub struct Repaired {
 /// `?` `!` and `()` beside Chinese full-width, pairs straight quotes into
 /// “”, and reads OCR's ditto mark `〃` before a closing ” as “.
 pub fn repair_text(text: &str) -> Repaired {
+    repair_text_from(text, false).0
+}
+
+/// [`repair_text`] with a quotation opened on an earlier line of the same
+/// paragraph (`open_quote`); returns whether one is still open after it.
+pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
     let mut out = Repaired::default();
+    let mut open_quote = open_quote;
     if !text.chars().any(is_han) {
         out.text = text.to_string();
-        return out;
+        return (out, open_quote);
     }
     // A cited 发文字号: `蓬安办发(2022)15号` → `蓬安办发〔2022〕15号`.
     let cited = CITED_NUMBER.replace_all(text, |c: &regex::Captures| {
@@ -179,7 +191,6 @@ pub fn repair_text(text: &str) -> Repaired {
     let near_chinese =
         |k: usize| (k > 0 && is_chinese(kept[k - 1])) || (k + 1 < n && is_chinese(kept[k + 1]));
     let mut result = String::with_capacity(text.len());
-    let mut open_quote = false;
     // Whether each open `(` was made full-width.
     let mut parens: Vec<bool> = Vec::new();
     for k in 0..n {
@@ -239,7 +250,7 @@ pub fn repair_text(text: &str) -> Repaired {
         }
     }
     out.text = result;
-    out
+    (out, open_quote)
 }
 
 /// A `(` whose group holds Chinese (`(以下简称“五进”)`), not `(a)` or `(2)`.
@@ -253,6 +264,7 @@ fn paren_has_chinese(from: &[char]) -> bool {
 /// Repairs every line's text (and table cells), noting each kind of repair
 /// with its lines.
 pub fn repair_lines(lines: &mut [Line], notes: &mut Notes) {
+    let mut open = false;
     for line in lines.iter_mut() {
         let mut note = |r: &Repaired, at: usize| {
             if r.spaces > 0 {
@@ -273,7 +285,9 @@ pub fn repair_lines(lines: &mut [Line], notes: &mut Notes) {
             }
             line.text = cells.join("\t");
         } else {
-            let r = repair_text(&line.text);
+            // A quotation may open on one wrapped line and close on the next.
+            let (r, still_open) = repair_text_from(&line.text, open);
+            open = still_open && !line.text.ends_with(['。', '！', '？']);
             note(&r, line.at);
             line.text = r.text;
         }

@@ -76,7 +76,7 @@ static SECRECY: LazyLock<Regex> = LazyLock::new(|| re(r"^(绝密|机密|秘密)(
 static URGENCY: LazyLock<Regex> = LazyLock::new(|| re(r"^(特急|加急)$"));
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?P<prefix>[\p{Han}A-Za-z]{1,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*号$",
+        r"^(?P<prefix>[\p{Han}A-Za-z]{0,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*号$",
     )
 });
 static ORDER_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*号$"));
@@ -97,6 +97,9 @@ static CC: LazyLock<Regex> = LazyLock::new(|| re(r"^抄\s*送\s*[:：]\s*(.*)$")
 static PRINTED: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:(.+?)\s+)?(\d{4})年(\d{1,2})月(\d{1,2})日\s*印发$"));
 static NAMES: LazyLock<Regex> = LazyLock::new(|| re(r"^(出\s*席|请\s*假|列\s*席)\s*[:：]\s*(.*)$"));
+/// A 纪要's office and date on one line under its mark.
+static OFFICE_DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(\S{2,30}?)(?:\s{2,}|\u{3000}+|\t)(\d{4}年\d{1,2}月\d{1,2}日)$"));
 static NOTE: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(](.+)[）)]$"));
 /// A heading number OCR could not read: `(-)` for `（一）`, `（二）` …
 static UNREAD_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(]\s*[-—－]\s*[）)]\s*"));
@@ -140,6 +143,7 @@ fn name_like(line: &Line) -> bool {
         && !t.contains(['。', '，', '；', '：', ':', '、', '！', '？'])
         && !numbered(t)
         && !DATE.is_match(t)
+        && !CHINESE_DATE.is_match(t)
         && !CLOSER.is_match(t)
         && !ATTACHMENT_LABEL.is_match(t)
 }
@@ -221,6 +225,9 @@ pub struct Recogniser<'a> {
     pub joins_wrapped: bool,
     /// Paragraphs are marked by indents (some lines indented, not all).
     indent_marks_paragraphs: bool,
+    /// Headings of the current body that end in `。` on a line of their own
+    /// (block index, line).
+    standalone: Vec<(usize, usize)>,
 }
 
 impl<'a> Recogniser<'a> {
@@ -234,6 +241,7 @@ impl<'a> Recogniser<'a> {
             notes,
             joins_wrapped,
             indent_marks_paragraphs,
+            standalone: Vec::new(),
         }
     }
 
@@ -242,6 +250,13 @@ impl<'a> Recogniser<'a> {
         let mut doc = Doc::default();
         let mut i = self.header(&mut doc);
         i = self.title(&mut doc, i);
+        // A 发文字号 under the title (web reprints put it there).
+        if doc.number.is_none()
+            && let Some(n) = lines.get(i).and_then(|l| number_of(&l.text))
+        {
+            doc.number = Some(n);
+            i += 1;
+        }
         if let Some(line) = lines.get(i)
             && doc.format != Some(DocumentFormat::Order)
             && line.cells.is_none()
@@ -270,7 +285,7 @@ impl<'a> Recogniser<'a> {
             {
                 start -= 1;
             }
-            doc.signature = lines[start..end].iter().map(|l| l.text.clone()).collect();
+            doc.signature = signature_lines(&lines[start..end]);
             doc.body = self.blocks(&lines[i..start]);
         } else {
             doc.body = self.blocks(&lines[i..end]);
@@ -294,15 +309,17 @@ impl<'a> Recogniser<'a> {
                 k += 1;
             }
             if lines.get(k).and_then(|l| parse_date(&l.text)).is_some() {
-                doc.signature = lines[start..k].iter().map(|l| l.text.clone()).collect();
+                doc.signature = signature_lines(&lines[start..k]);
             } else {
                 k = start;
             }
         }
         // 纪要: who attended.
         while let Some(c) = lines.get(k).and_then(|l| NAMES.captures(&l.text)) {
+            // Names apart by `，` or ideographic spaces; `、` joins parts of
+            // one entry (县政府办公室、县应急管理局主要负责同志).
             let names: Vec<String> = c[2]
-                .split(['，', '、', ','])
+                .split(['，', ',', '\u{3000}'])
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
@@ -373,6 +390,18 @@ impl<'a> Recogniser<'a> {
         while i < lines.len() {
             let line = &lines[i];
             let t = line.text.as_str();
+            if doc.format == Some(DocumentFormat::Minutes)
+                && let Some(c) = OFFICE_DATE.captures(t)
+            {
+                doc.signature = vec![c[1].to_string()];
+                doc.date = parse_date(&c[2]);
+                self.notes.add(
+                    line.at,
+                    "read the office and date under the 纪要's mark as its 署名 and 成文日期",
+                );
+                i += 1;
+                continue;
+            }
             if let Some(cells) = &line.cells {
                 // `份号⇥发文字号` (信函), `发文字号⇥签发人：…`, `发文字号⇥name`.
                 let mut used = false;
@@ -441,7 +470,9 @@ impl<'a> Recogniser<'a> {
                 } else if t.ends_with('令') && ORDER_NUMBER.is_match(next) {
                     doc.mark = Some(t.to_string());
                     doc.format = Some(DocumentFormat::Order);
-                } else if t.ends_with("纪要") && MINUTES_NUMBER.is_match(next) {
+                } else if t.ends_with("纪要")
+                    && (MINUTES_NUMBER.is_match(next) || number_of(next).is_some())
+                {
                     doc.mark = Some(t.to_string());
                     doc.format = Some(DocumentFormat::Minutes);
                 } else if ORGANISATION.is_match(t) && pending.len() < 8 {
@@ -481,9 +512,16 @@ impl<'a> Recogniser<'a> {
         if doc.format == Some(DocumentFormat::Order) {
             return i;
         }
-        let Some(first) = lines.get(i).filter(|l| title_like(l)) else {
+        // A Markdown draft's first `#` heading without a number is its title.
+        let markdown_title =
+            |l: &Line| i == 0 && l.heading == Some(1) && explicit_number(&l.text).is_none();
+        let Some(first) = lines.get(i).filter(|l| title_like(l) || markdown_title(l)) else {
             return i;
         };
+        if markdown_title(first) {
+            doc.title = Some(first.text.clone());
+            return i + 1;
+        }
         let has_header = doc.mark.is_some() || doc.number.is_some() || !doc.mark_issuers.is_empty();
         let next = lines.get(i + 1);
         let looks_like_title = has_header
@@ -499,8 +537,6 @@ impl<'a> Recogniser<'a> {
         let mut title = first.text.clone();
         i += 1;
         while let Some(line) = lines.get(i).filter(|l| title_like(l)) {
-            let after = lines.get(i + 1);
-            let after_is_body = after.is_none_or(|a| !title_like(a) || a.text.ends_with('：'));
             if similar(&title, &line.text) >= 0.7 {
                 // A web page repeats its title, the second often complete.
                 self.notes.add(
@@ -508,17 +544,31 @@ impl<'a> Recogniser<'a> {
                     "dropped a repeated title line (the later one is kept)",
                 );
                 title = line.text.clone();
-            } else if after_is_body
-                && !DOCUMENT_KIND.is_match(&title)
-                && chars(&title) + chars(&line.text) <= 80
-            {
-                self.notes
-                    .add(line.at, "joined a title broken over two lines");
-                title.push_str(&line.text);
-            } else {
+                i += 1;
+                continue;
+            }
+            if DOCUMENT_KIND.is_match(&title) {
                 break;
             }
-            i += 1;
+            // A title broken over lines ends with its kind (通知, 请示 …)
+            // within three lines, and the body follows.
+            let end = (i..(i + 3).min(lines.len()))
+                .take_while(|&k| title_like(&lines[k]))
+                .find(|&k| DOCUMENT_KIND.is_match(&lines[k].text));
+            let after_is_body = |k: usize| {
+                lines.get(k + 1).is_none_or(|a| {
+                    !title_like(a) || a.text.ends_with('：') || NUMBER.is_match(&a.text)
+                })
+            };
+            let Some(end) = end.filter(|&k| after_is_body(k)) else {
+                break;
+            };
+            for line in &lines[i..=end] {
+                title.push_str(&line.text);
+                self.notes.add(line.at, "joined a title broken over lines");
+            }
+            i = end + 1;
+            break;
         }
         doc.title = Some(title);
         i
@@ -554,8 +604,7 @@ impl<'a> Recogniser<'a> {
                     && DOCUMENT_KIND.is_match(&next.text)
                 {
                     title.push_str(&next.text);
-                    self.notes
-                        .add(next.at, "joined a title broken over two lines");
+                    self.notes.add(next.at, "joined a title broken over lines");
                     k += 1;
                 }
             }
@@ -694,18 +743,58 @@ impl<'a> Recogniser<'a> {
             self.push_text(&mut blocks, line, text);
         }
         self.infer_missing_first_heading(&mut blocks, lines);
+        // A heading that ends with `。` runs into the paragraph after it
+        // (GB/T 9704's run-in headings); one the draft set on its own line
+        // before a paragraph stays a line of its own as a paragraph.
+        for (at, line) in std::mem::take(&mut self.standalone) {
+            if matches!(blocks.get(at + 1), Some(Block::Paragraph(_)))
+                && let Some(Block::Heading { text, .. }) = blocks.get(at)
+            {
+                let text = text.clone();
+                self.notes.add(line, "a numbered line ending in 。 before a paragraph is kept as a paragraph (as a heading it would run into the paragraph)");
+                blocks[at] = Block::Paragraph(text);
+            }
+        }
         blocks
     }
 
     /// A paragraph's text as a heading (perhaps run-in) or a paragraph.
     fn push_text(&mut self, blocks: &mut Vec<Block>, line: &Line, mut text: String) {
         if let Some(level) = line.heading {
-            // A Markdown heading: notice numbers it unless it has a number.
-            blocks.push(Block::Heading {
-                level: level.clamp(1, 4),
-                text,
-            });
-            return;
+            // A Markdown heading: its number's form says its level (`## 一、`
+            // is a first level) and it is read as a numbered line below;
+            // without a number notice numbers it.
+            if let Some(n) = explicit_number(&text) {
+                if n.level != level {
+                    self.notes.add(
+                        line.at,
+                        format!(
+                            "a heading numbered “{}” is of level {}",
+                            text[..n.len].trim_end(),
+                            n.level
+                        ),
+                    );
+                }
+            } else {
+                match text
+                    .find('。')
+                    .map(|p| p + '。'.len_utf8())
+                    .filter(|&p| p < text.len())
+                {
+                    Some(p) => {
+                        blocks.push(Block::Heading {
+                            level: level.clamp(1, 4),
+                            text: text[..p].to_string(),
+                        });
+                        blocks.push(Block::Paragraph(text[p..].trim_start().to_string()));
+                    }
+                    None => blocks.push(Block::Heading {
+                        level: level.clamp(1, 4),
+                        text,
+                    }),
+                }
+                return;
+            }
         }
         if let Some(m) = UNREAD_NUMBER.find(&text) {
             // `(-)`: the next number of level 2 under its parent.
@@ -756,10 +845,15 @@ impl<'a> Recogniser<'a> {
                 });
                 blocks.push(Block::Paragraph(para.to_string()));
             }
-            _ => blocks.push(Block::Heading {
-                level: number.level,
-                text: format!("{canonical}{rest}"),
-            }),
+            _ => {
+                if rest.ends_with('。') {
+                    self.standalone.push((blocks.len(), line.at));
+                }
+                blocks.push(Block::Heading {
+                    level: number.level,
+                    text: format!("{canonical}{rest}"),
+                })
+            }
         }
     }
 
@@ -792,6 +886,24 @@ impl<'a> Recogniser<'a> {
         }
     }
 }
+
+/// 署名 lines; joint issuers set side by side on one line (apart by two
+/// or more ideographic spaces, or four spaces) are one name each.
+fn signature_lines(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            WIDE_GAP
+                .split(&l.text)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+static WIDE_GAP: LazyLock<Regex> = LazyLock::new(|| re(r"\u{3000}{2,}| {4,}|\t"));
 
 /// `签发人：…` on a line, perhaps after the 发文字号.
 fn signers_in(t: &str) -> Option<(Option<String>, Vec<String>)> {

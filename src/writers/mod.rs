@@ -5,6 +5,7 @@
 //! writes them, all or none. A new format is a module here, a variant of
 //! [`OutputFormat`] and a line in [`OutputFormat::writer`].
 
+mod docx;
 mod pdf;
 mod png;
 mod svg;
@@ -38,6 +39,8 @@ pub enum OutputFormat {
     /// `NAME.typst/`: the Typst template and the document data, to debug or
     /// compile with plain typst
     Typ,
+    /// `NAME.docx`: a Word file with the standard's page, grid and styles
+    Docx,
 }
 
 impl OutputFormat {
@@ -49,6 +52,7 @@ impl OutputFormat {
             OutputFormat::Png => &png::Png,
             OutputFormat::Svg => &svg::Svg,
             OutputFormat::Typ => &typ::Typ,
+            OutputFormat::Docx => &docx::Word,
         }
     }
 }

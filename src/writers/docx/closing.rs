@@ -1,0 +1,589 @@
+//! After the body in Word: 附件说明, a 纪要's attendance, 署名 and 成文日期
+//! with or without seals (and a 命令's 签名章), 附注, the 版记 at the foot
+//! of the last page, and the 信函's lower rules.
+
+use docx_rs::{
+    AlignmentType, BorderType, Footer, HeightRule, Paragraph, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, Run, SpecialIndentType, Tab, TabValueType, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TablePositionProperty, TableRow,
+    WidthType, XMLDocx,
+};
+
+use super::{CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, tw};
+use crate::gbt9704::{GEOMETRY, Role, size};
+use crate::model::{Document, DocumentFormat, Image, ImageFormat};
+
+/// Width of body text in twips, as the body styles set it: full-width
+/// characters a cell, digits and Latin letters half.
+fn width(s: &str) -> i32 {
+    let cell = f64::from(CHAR + styles::BODY_SPACING);
+    s.chars()
+        .map(|c| if c.is_ascii() { cell / 2.0 } else { cell })
+        .sum::<f64>()
+        .round() as i32
+}
+
+/// The seal's width: 42mm, as printed.
+const SEAL_MM: f64 = 42.0;
+/// EMU (the unit of drawings) per millimetre.
+const EMU_PER_MM: f64 = 36_000.0;
+
+/// A seal to place: a picture floating over the text, anchored in the
+/// paragraph that holds its marker.
+pub struct Seal {
+    marker: String,
+    png: Vec<u8>,
+    width_mm: f64,
+    height_mm: f64,
+    /// From the 版心's left edge.
+    x_mm: f64,
+    /// From the top of the anchoring paragraph.
+    y_mm: f64,
+}
+
+/// The seals of a document, placed when the XML is finished.
+#[derive(Default)]
+pub struct Seals(Vec<Seal>);
+
+impl Seals {
+    /// A marker run for a new seal whose centre is `centre_y_mm` below the
+    /// top of its paragraph; the picture replaces the marker.
+    fn add(&mut self, image: &Image, x_mm: f64, centre_y_mm: f64) -> Option<Run> {
+        let png = png(image)?;
+        let (w, h) = png_size(&png)?;
+        let marker = format!("\u{E000}notice-seal-{}\u{E000}", self.0.len());
+        let height_mm = SEAL_MM * f64::from(h) / f64::from(w.max(1));
+        self.0.push(Seal {
+            marker: marker.clone(),
+            png,
+            width_mm: SEAL_MM,
+            height_mm,
+            x_mm,
+            y_mm: centre_y_mm - height_mm / 2.0,
+        });
+        Some(Run::new().add_text(marker))
+    }
+
+    /// Replaces each marker run with its floating picture, in front of the
+    /// text (a seal is stamped over the 署名 and date), and adds the images
+    /// to the package.
+    pub fn place(&self, document: &mut String, xml: &mut XMLDocx) {
+        for (n, seal) in self.0.iter().enumerate() {
+            let Some(at) = document.find(&seal.marker) else {
+                continue;
+            };
+            let Some(start) = document[..at].rfind("<w:r>") else {
+                continue;
+            };
+            let Some(end) = document[at..]
+                .find("</w:r>")
+                .map(|e| at + e + "</w:r>".len())
+            else {
+                continue;
+            };
+            let id = format!("rIdNoticeSeal{n}");
+            // docx-rs's packer adds `.png` to the media's names.
+            let stem = format!("notice-seal-{n}");
+            let name = format!("{stem}.png");
+            let emu = |mm: f64| (mm * EMU_PER_MM).round() as i64;
+            let drawing = format!(
+                concat!(
+                    r#"<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">"#,
+                    r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
+                    r#"<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
+                    r#"<wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>"#,
+                    r#"<wp:docPr id="{docpr}" name="印章 {docpr}"/><wp:cNvGraphicFramePr/>"#,
+                    r#"<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
+                    r#"<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="{docpr}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>"#,
+                    r#"<pic:blipFill><a:blip r:embed="{id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"#,
+                    r#"<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>"#,
+                    r#"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#
+                ),
+                z = 251_659_264 + n,
+                x = emu(seal.x_mm),
+                y = emu(seal.y_mm),
+                w = emu(seal.width_mm),
+                h = emu(seal.height_mm),
+                docpr = 1000 + n,
+                name = name,
+                id = id,
+            );
+            document.replace_range(start..end, &drawing);
+            xml.media.push((stem, seal.png.clone()));
+            let rels = String::from_utf8_lossy(&xml.document_rels).replace(
+                "</Relationships>",
+                &format!(
+                    r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/{name}" /></Relationships>"#
+                ),
+            );
+            xml.document_rels = rels.into_bytes();
+        }
+        if !self.0.is_empty() {
+            let types = String::from_utf8_lossy(&xml.content_type).into_owned();
+            if !types.contains(r#"Extension="png""#) {
+                xml.content_type = types
+                    .replacen(
+                        "<Default ",
+                        r#"<Default Extension="png" ContentType="image/png" /><Default "#,
+                        1,
+                    )
+                    .into_bytes();
+            }
+        }
+    }
+}
+
+/// A seal as PNG: SVG seals are drawn at 600 dpi (a Word file's pictures
+/// are bitmaps for most readers).
+fn png(image: &Image) -> Option<Vec<u8>> {
+    match image.format {
+        ImageFormat::Png => Some(image.bytes.clone()),
+        ImageFormat::Svg => {
+            let tree = resvg::usvg::Tree::from_data(&image.bytes, &resvg::usvg::Options::default())
+                .ok()?;
+            let size = tree.size();
+            let px = (SEAL_MM / 25.4 * 600.0).round();
+            let scale = px as f32 / size.width().max(1.0);
+            let (w, h) = (
+                (size.width() * scale).ceil() as u32,
+                (size.height() * scale).ceil() as u32,
+            );
+            let mut pixmap = resvg::tiny_skia::Pixmap::new(w.max(1), h.max(1))?;
+            resvg::render(
+                &tree,
+                resvg::tiny_skia::Transform::from_scale(scale, scale),
+                &mut pixmap.as_mut(),
+            );
+            pixmap.encode_png().ok()
+        }
+    }
+}
+
+/// Width and height of a PNG, from its header.
+fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    let w = u32::from_be_bytes(png.get(16..20)?.try_into().ok()?);
+    let h = u32::from_be_bytes(png.get(20..24)?.try_into().ok()?);
+    Some((w, h))
+}
+
+fn mm(tw_: i32) -> f64 {
+    f64::from(tw_) * 25.4 / 1440.0
+}
+
+pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
+    attachment_notes(doc, parts);
+    attendance(doc, parts);
+    if doc.format == DocumentFormat::Order {
+        signed_by_person(doc, parts, seals);
+    } else if doc.sealed && !doc.seals.is_empty() {
+        sealed(doc, parts, seals);
+    } else if !doc.signature.is_empty() || doc.date.is_some() {
+        unsealed(doc, parts);
+    }
+    if let Some(note) = &doc.note {
+        parts.push(Part::par(
+            Paragraph::new().style(styles::NOTE).add_run(text(note)),
+        ));
+    }
+}
+
+/// `附件：1.XXX`, the names of later lines under the first's.
+fn attachment_notes(doc: &Document, parts: &mut Vec<Part>) {
+    if doc.attachment_notes.is_empty() {
+        return;
+    }
+    parts.push(Part::par(blank()));
+    let label = width("附件：");
+    for (i, n) in doc.attachment_notes.iter().enumerate() {
+        let number = n.number.clone().unwrap_or_default();
+        let left = 2 * CHAR + label + width(&number);
+        let mut p = Paragraph::new().style(styles::ATTACHMENT_NOTES).indent(
+            Some(left),
+            Some(SpecialIndentType::Hanging(
+                width(&number) + if i == 0 { label } else { 0 },
+            )),
+            None,
+            None,
+        );
+        if i == 0 {
+            p = p.add_run(text("附件："));
+        }
+        parts.push(Part::par(p.add_run(text(&number)).add_run(text(&n.name))));
+    }
+}
+
+/// 纪要: `出席：` in 黑体, the names wrapped under the first.
+fn attendance(doc: &Document, parts: &mut Vec<Part>) {
+    if doc.attendance.is_empty() {
+        return;
+    }
+    parts.push(Part::par(blank()));
+    for a in &doc.attendance {
+        let label = format!("{}：", a.label);
+        let left = 2 * CHAR + width(&label);
+        parts.push(Part::par(
+            Paragraph::new()
+                .style(styles::ATTENDANCE)
+                .indent(
+                    Some(left),
+                    Some(SpecialIndentType::Hanging(width(&label))),
+                    None,
+                    None,
+                )
+                .add_run(text(&label).fonts(fonts(Role::Heiti)))
+                .add_run(text(&a.names)),
+        ));
+    }
+}
+
+/// 署名 右空二字 and the date two characters right of its first character
+/// (右空二字 when it is the longer).
+fn unsealed(doc: &Document, parts: &mut Vec<Part>) {
+    parts.push(Part::par(blank()));
+    let date_w = doc.date.as_deref().map_or(0, width);
+    let inner = doc
+        .signature
+        .iter()
+        .map(|s| width(s))
+        .chain([if doc.date.is_some() {
+            2 * CHAR + date_w
+        } else {
+            0
+        }])
+        .max()
+        .unwrap_or(0);
+    let left = body_width() - 2 * CHAR - inner;
+    for line in &doc.signature {
+        parts.push(Part::par(
+            Paragraph::new()
+                .style(styles::SIGNATURE)
+                .align(AlignmentType::Left)
+                .indent(
+                    Some(left),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    None,
+                    None,
+                )
+                .add_run(text(line)),
+        ));
+    }
+    if let Some(date) = &doc.date {
+        parts.push(Part::par(
+            Paragraph::new()
+                .style(styles::DATE)
+                .align(AlignmentType::Left)
+                .indent(
+                    Some(left + 2 * CHAR),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    None,
+                    None,
+                )
+                .add_run(text(date)),
+        ));
+    }
+}
+
+/// The sealed layout: date 右空四字, each issuer centred over its seal;
+/// one issuer's seal is centred on its name and the date, with the text in
+/// its lower half; a 联合行文's seals stand side by side, two characters
+/// apart, the last over the date.
+fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
+    let g = GEOMETRY;
+    let p = g.pitch();
+    let date = doc.date.clone().unwrap_or_default();
+    let date_w = width(&date);
+    let last_centre = body_width() - 4 * CHAR - date_w / 2;
+    let lift = 0.3 * p;
+    let seal_h = SEAL_MM; // round seals; the picture's own ratio is used when placed
+    let rows = doc.signature.len().max(1) as f64 + 1.0;
+    let joint = doc.seals.len() > 1;
+    let gap = if joint {
+        ((seal_h / 2.0 - (p - lift)) / p - 0.001).ceil().max(1.0)
+    } else {
+        ((lift + seal_h / 2.0 - rows / 2.0 * p) / p - 0.001)
+            .ceil()
+            .max(1.0)
+    };
+    for _ in 0..gap as usize {
+        parts.push(Part::par(blank()));
+    }
+    if joint {
+        // Rows of names, each centred on its seal (tab stops), two
+        // characters apart, the last row's last over the date; as many a
+        // row as the 版心 holds.
+        let name_w = doc.signature.iter().map(|s| width(s)).max().unwrap_or(0);
+        let widest = tw(SEAL_MM).max(name_w);
+        let step = widest + 2 * CHAR;
+        let count = doc.signature.len();
+        let per_row = (((last_centre - widest / 2) / step) as usize + 1).clamp(1, count);
+        let rows = count.div_ceil(per_row);
+        let row_lines = ((seal_h + 2.0) / p - 0.001).ceil() as usize;
+        // Full rows first; the last holds the rest, at the right.
+        let mut start = 0;
+        for row in 0..rows {
+            let in_row = if row + 1 == rows {
+                count - start
+            } else {
+                per_row
+            };
+            let last = row + 1 == rows;
+            let mut par = Paragraph::new()
+                .style(styles::SIGNATURE)
+                .align(AlignmentType::Left)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(0),
+                    None,
+                );
+            let centres: Vec<i32> = (0..in_row)
+                .map(|k| last_centre - (in_row - 1 - k) as i32 * step)
+                .collect();
+            for c in &centres {
+                par = par.add_tab(
+                    Tab::new()
+                        .val(TabValueType::Center)
+                        .pos((*c).max(0) as usize),
+                );
+            }
+            for (k, centre) in centres.iter().enumerate() {
+                let i = start + k;
+                par = par
+                    .add_run(Run::new().add_tab())
+                    .add_run(text(&doc.signature[i]));
+                if let Some(image) = doc.seals.get(i) {
+                    let centre_y = if last { p - lift } else { p / 2.0 - lift };
+                    if let Some(marker) = seals.add(image, mm(*centre) - SEAL_MM / 2.0, centre_y) {
+                        par = par.add_run(marker);
+                    }
+                }
+            }
+            parts.push(Part::par(par));
+            if !last {
+                for _ in 1..row_lines {
+                    parts.push(Part::par(blank()));
+                }
+            }
+            start += in_row;
+        }
+    } else {
+        for (i, line) in doc.signature.iter().enumerate() {
+            let right = body_width() - last_centre - width(line) / 2;
+            let mut par = Paragraph::new()
+                .style(styles::SIGNATURE)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(right.max(0)),
+                    None,
+                )
+                .add_run(text(line));
+            if i == 0
+                && let Some(image) = doc.seals.first()
+            {
+                let middle = rows / 2.0 * p;
+                if let Some(marker) =
+                    seals.add(image, mm(last_centre) - SEAL_MM / 2.0, middle - lift)
+                {
+                    par = par.add_run(marker);
+                }
+            }
+            parts.push(Part::par(par));
+        }
+    }
+    parts.push(Part::par(
+        Paragraph::new()
+            .style(styles::DATE)
+            .indent(
+                Some(0),
+                Some(SpecialIndentType::FirstLine(0)),
+                Some(4 * CHAR),
+                None,
+            )
+            .add_run(text(&date)),
+    ));
+}
+
+/// 命令: two blank lines, the title and the 签名章 (or name) 右空四字, a
+/// blank line, the date 右空四字.
+fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
+    parts.push(Part::par(blank()));
+    parts.push(Part::par(blank()));
+    let joined = doc.signature.join(" ");
+    let words: Vec<&str> = joined.split_whitespace().collect();
+    let (title, name) = match words.as_slice() {
+        [] => (String::new(), String::new()),
+        [one] => (String::new(), one.to_string()),
+        [first, rest @ ..] => (first.to_string(), rest.concat()),
+    };
+    let mut par = Paragraph::new().style(styles::SIGNATURE).indent(
+        Some(0),
+        Some(SpecialIndentType::FirstLine(0)),
+        Some(4 * CHAR),
+        None,
+    );
+    match (doc.sealed, doc.seals.first()) {
+        (true, Some(image)) => {
+            // The seal's room: an ideographic space per cell of its width.
+            let cells = (tw(SEAL_MM) / CHAR).max(1);
+            let room = "\u{3000}".repeat(cells as usize);
+            let x = mm(body_width() - 4 * CHAR) - SEAL_MM;
+            par = par.add_run(text(&format!("{title}\u{3000}\u{3000}{room}")));
+            if let Some(marker) = seals.add(image, x, GEOMETRY.pitch() / 2.0) {
+                par = par.add_run(marker);
+            }
+        }
+        _ => par = par.add_run(text(&format!("{title}\u{3000}\u{3000}{name}"))),
+    }
+    parts.push(Part::par(par));
+    if let Some(date) = &doc.date {
+        parts.push(Part::par(blank()));
+        parts.push(Part::par(
+            Paragraph::new()
+                .style(styles::DATE)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(4 * CHAR),
+                    None,
+                )
+                .add_run(text(date)),
+        ));
+    }
+}
+
+/// 版记 at the foot of the last page: a floating table whose last rule is
+/// the 版心's bottom edge (rules of 0.35mm outside, 0.25mm between); a
+/// 信函 has a 抄送 line and no rules.
+pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
+    let Some(imp) = &doc.imprint else { return };
+    let letter = doc.format == DocumentFormat::Letter;
+    let printed = !letter && (imp.printed_by.is_some() || imp.printed_on.is_some());
+    if imp.cc.is_none() && !printed {
+        return;
+    }
+    let edge = pt_tw(size::SIHAO);
+    let half_points = (size::SIHAO * 2.0) as usize;
+    let row_height = 560.0;
+    let paragraph = || {
+        Paragraph::new()
+            .style(styles::IMPRINT)
+            .indent(
+                Some(edge),
+                Some(SpecialIndentType::FirstLine(0)),
+                Some(edge),
+                None,
+            )
+            .size(half_points)
+    };
+    let mut rows = Vec::new();
+    if let Some(cc) = &imp.cc {
+        let label = 3 * edge;
+        let p = paragraph()
+            .indent(
+                Some(edge + label),
+                Some(SpecialIndentType::Hanging(label)),
+                Some(edge),
+                None,
+            )
+            .add_run(text("抄送：").size(half_points))
+            .add_run(text(cc).size(half_points));
+        rows.push(
+            TableRow::new(vec![
+                TableCell::new()
+                    .width(body_width() as usize, WidthType::Dxa)
+                    .add_paragraph(p),
+            ])
+            .row_height(row_height)
+            .height_rule(HeightRule::AtLeast),
+        );
+    }
+    if printed {
+        let mut p = paragraph().add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .pos((body_width() - 2 * edge) as usize),
+        );
+        if let Some(by) = &imp.printed_by {
+            p = p.add_run(text(by).size(half_points));
+        }
+        if let Some(on) = &imp.printed_on {
+            p = p
+                .add_run(Run::new().add_tab())
+                .add_run(text(on).size(half_points));
+        }
+        rows.push(
+            TableRow::new(vec![
+                TableCell::new()
+                    .width(body_width() as usize, WidthType::Dxa)
+                    .add_paragraph(p),
+            ])
+            .row_height(row_height)
+            .height_rule(HeightRule::AtLeast),
+        );
+    }
+    let outer = (GEOMETRY.imprint_outer_rule * 72.0 / 25.4 * 8.0).round() as usize;
+    let inner = (GEOMETRY.imprint_inner_rule * 72.0 / 25.4 * 8.0).round() as usize;
+    let rule = |position, size: usize| TableBorder::new(position).size(size).color("000000");
+    let borders = if letter {
+        TableBorders::with_empty()
+    } else {
+        TableBorders::with_empty()
+            .set(rule(TableBorderPosition::Top, outer))
+            .set(rule(TableBorderPosition::Bottom, outer))
+            .set(rule(TableBorderPosition::InsideH, inner))
+    };
+    let table = Table::new(rows)
+        .set_grid(vec![body_width() as usize])
+        .width(body_width() as usize, WidthType::Dxa)
+        // The rules run the 版心's width: no cell padding beyond it.
+        .margins(
+            docx_rs::TableCellMargins::new()
+                .margin_left(0, WidthType::Dxa)
+                .margin_right(0, WidthType::Dxa),
+        )
+        .set_borders(borders)
+        .position(
+            // LibreOffice floats a table to the foot only when it is placed
+            // from the page's edge, not the margin's.
+            TablePositionProperty::new()
+                .vertical_anchor("margin")
+                .position_y_alignment("bottom")
+                .horizontal_anchor("page")
+                .position_x(tw(GEOMETRY.margin_left)),
+        );
+    parts.push(Part::Table(Box::new(table)));
+    parts.push(Part::par(Paragraph::new().style(styles::AFTER_TABLE)));
+    let _ = PITCH;
+}
+
+/// The 信函's first page: thin over thick red rules 20mm above the paper's
+/// bottom, 170mm long, in a frame.
+pub fn letter_first_footer() -> Footer {
+    let g = GEOMETRY;
+    let (left, right) = super::header::rule_indents();
+    let rules = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+        .val(BorderType::ThinThickSmallGap)
+        .size(24)
+        .space(0)
+        .color("FF0000");
+    let mut p = Paragraph::new()
+        .style(styles::AFTER_TABLE)
+        .indent(
+            Some(left),
+            Some(SpecialIndentType::FirstLine(0)),
+            Some(right),
+            None,
+        )
+        .line_spacing(exact(40))
+        .wrap("around")
+        .v_anchor("page")
+        .h_anchor("margin")
+        .frame_x(0)
+        .frame_y(tw(g.paper_height - g.letter_rule_bottom) - 100)
+        .frame_width(body_width() as u32);
+    p.property = p
+        .property
+        .set_borders(ParagraphBorders::with_empty().set(rules));
+    Footer::new().add_paragraph(p)
+}
