@@ -152,6 +152,11 @@ impl std::fmt::Display for Role {
 /// The four heading levels of the body (7.3.3): `一、` `（一）` `1.` `（1）`.
 pub const HEADING_LEVELS: u8 = 4;
 
+/// How a Word file marks a 命令's 签名章 picture (its alternative text,
+/// then the signer's name): the DOCX writer writes it and `notice import`
+/// reads the name back.
+pub const SIGNATURE_SEAL_TEXT: &str = "签名章：";
+
 /// The face of a heading level: 黑体, 楷体, then 仿宋.
 pub fn heading_role(level: u8) -> Role {
     match level {

@@ -344,6 +344,56 @@ fn row_lines(row: &[Vec<Run>], text: &[f64]) -> f64 {
         .fold(1.0, f64::max)
 }
 
+/// The lines each row of a planned table takes (the header first), as
+/// the writers set it: breaks notice placed, or each cell wrapping in its
+/// column. A writer that cannot measure its layout (DOCX) uses this to put
+/// the text after the table back on the grid.
+pub fn row_line_counts(table: &Table, width_mm: f64) -> Vec<usize> {
+    let layout = &table.layout;
+    let em_mm = layout.size / PT_PER_MM;
+    let text: Vec<f64> = layout
+        .widths
+        .iter()
+        .map(|w| w * width_mm / em_mm - 2.0 * CELL_INSET_EM)
+        .collect();
+    let header_lines = |i: usize, cell: &Vec<Run>| match layout.header_breaks.get(i) {
+        Some(b) if !b.is_empty() => b.len() as f64 + 1.0,
+        _ => row_lines(
+            std::slice::from_ref(cell),
+            &text[i.min(text.len().saturating_sub(1))..],
+        ),
+    };
+    let header = table
+        .header
+        .iter()
+        .enumerate()
+        .map(|(i, c)| header_lines(i, c))
+        .fold(1.0_f64, f64::max);
+    let rows = table.rows.iter().enumerate().map(|(r, row)| {
+        row.iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let broken = layout
+                    .cell_breaks
+                    .iter()
+                    .find(|b| b.row == r && b.column == c);
+                match broken {
+                    Some(b) => b.at.len() as f64 + 1.0,
+                    None => row_lines(
+                        std::slice::from_ref(cell),
+                        &text[c.min(text.len().saturating_sub(1))..],
+                    ),
+                }
+            })
+            .fold(1.0_f64, f64::max)
+    });
+    std::iter::once(header)
+        .filter(|_| !table.header.is_empty())
+        .chain(rows)
+        .map(|l| l as usize)
+        .collect()
+}
+
 /// The width a table has on a page: the 版心's width, or its height when
 /// the page is turned.
 pub fn line_width(landscape: bool) -> f64 {

@@ -15,6 +15,7 @@ use roxmltree::{Document, Node};
 
 use super::draft::{Face, Line};
 use crate::diagnostic::{Diagnostic, Failed};
+use crate::gbt9704::SIGNATURE_SEAL_TEXT;
 use crate::limits;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -413,6 +414,23 @@ impl Reader {
                 .or_else(|| self.styles.lookup(&self.styles.centered, style).copied())
                 .unwrap_or(false);
             let mut line = Line::new(format!("{number}{text}"), self.paragraph);
+            // A 版头 row set with tab stops (`发文字号⇥签发人`, 信函's
+            // `份号⇥发文字号`) is read as a text draft's tabbed row.
+            let cells: Vec<String> = line
+                .text
+                .split('\t')
+                .map(|c| c.trim_matches([' ', '\u{3000}']).to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let header_row = |c: &String| {
+                c.contains(['〔', '号'])
+                    || c.starts_with("签发人")
+                    || c.chars().all(|c| c.is_ascii_digit())
+            };
+            if cells.len() >= 2 && cells.iter().any(header_row) {
+                line.text = cells.join("\t");
+                line.cells = Some(cells);
+            }
             line.indented = indented;
             line.blank_before = self.blank;
             line.page_break_before = self.page_break;
@@ -466,6 +484,17 @@ impl Reader {
                         }
                     } else if is(&part, "noBreakHyphen") {
                         text.push('-');
+                    } else if is(&part, "drawing") {
+                        // A 命令's 签名章 stands for the signer's name.
+                        let name = part
+                            .descendants()
+                            .find(|d| d.is_element() && d.tag_name().name() == "docPr")
+                            .and_then(|d| d.attribute("descr"))
+                            .and_then(|d| d.strip_prefix(SIGNATURE_SEAL_TEXT));
+                        if let Some(name) = name {
+                            text.push(' ');
+                            text.push_str(name);
+                        }
                     }
                 }
                 out.push((text, face));
@@ -483,9 +512,58 @@ impl Reader {
         }
     }
 
+    /// A joint 发文机关标志 set as a table (the names stacked in one cell,
+    /// 文件 beside them) becomes its lines, the names then 文件, as a text
+    /// draft has them.
+    fn joint_mark(&mut self, tbl: Node) -> bool {
+        let rows: Vec<Node> = tbl.children().filter(|n| is(n, "tr")).collect();
+        let [row] = rows.as_slice() else { return false };
+        let cells: Vec<Vec<String>> = row
+            .children()
+            .filter(|n| is(n, "tc"))
+            .map(|tc| {
+                tc.descendants()
+                    .filter(|n| is(n, "p"))
+                    .map(|p| {
+                        let mut runs = Vec::new();
+                        let mut ignored = false;
+                        self.runs(p, None, &mut runs, &mut ignored);
+                        runs.into_iter()
+                            .map(|r| r.0)
+                            .collect::<String>()
+                            .trim()
+                            .to_string()
+                    })
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .collect();
+        let [names, kind] = cells.as_slice() else {
+            return false;
+        };
+        if kind.len() != 1
+            || kind[0] != "文件"
+            || names.len() < 2
+            || !self.lines.iter().all(|l| l.cells.is_none())
+        {
+            return false;
+        }
+        for text in names.iter().chain(kind) {
+            self.paragraph += 1;
+            let mut line = Line::new(text.clone(), self.paragraph);
+            line.centered = true;
+            line.blank_before = std::mem::take(&mut self.blank);
+            self.lines.push(line);
+        }
+        true
+    }
+
     /// A table's rows, each cell's paragraphs joined (merged cells leave
     /// the cells they cover empty).
     fn table(&mut self, tbl: Node) {
+        if self.joint_mark(tbl) {
+            return;
+        }
         for tr in tbl.children().filter(|n| is(n, "tr")) {
             self.paragraph += 1;
             let mut cells = Vec::new();
@@ -496,7 +574,7 @@ impl Reader {
                     let mut ignored = false;
                     self.runs(p, None, &mut runs, &mut ignored);
                     let text: String = runs.into_iter().map(|r| r.0).collect();
-                    let text = text.trim().to_string();
+                    let text = join_breaks(text.trim());
                     if !text.is_empty() {
                         paragraphs.push(text);
                     }
@@ -521,4 +599,23 @@ impl Reader {
             self.lines.push(line);
         }
     }
+}
+
+/// A cell's line breaks removed: they break lines for layout (notice
+/// writes balanced breaks), so Chinese text closes up and other text keeps
+/// a space.
+fn join_breaks(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '\n' {
+            out.push(c);
+            continue;
+        }
+        let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii());
+        if !(wide(i.checked_sub(1).and_then(|j| chars.get(j))) || wide(chars.get(i + 1))) {
+            out.push(' ');
+        }
+    }
+    out
 }

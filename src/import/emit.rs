@@ -57,14 +57,17 @@ pub fn inline(doc: &Doc, source: &str) -> String {
     let mut toml = header_comment(source);
     toml.push_str(&keys(doc));
     if !doc.body.is_empty() {
-        toml.push_str(&format!("body = {}\n", string(&markdown(&doc.body))));
+        toml.push_str(&format!("body = {}\n", toml_string(markdown(&doc.body))));
     }
     toml.push_str(&closing_keys(doc));
     let labels = default_labels(&doc.attachments);
     for (attachment, label) in doc.attachments.iter().zip(&labels) {
         toml.push_str(&attachment_head(attachment, label));
         if !attachment.body.is_empty() {
-            toml.push_str(&format!("body = {}\n", string(&markdown(&attachment.body))));
+            toml.push_str(&format!(
+                "body = {}\n",
+                toml_string(markdown(&attachment.body))
+            ));
         }
         if attachment
             .body
@@ -86,7 +89,12 @@ fn header_comment(source: &str) -> String {
 
 /// A TOML string holding `text` exactly, placeholders escaped.
 fn string(text: &str) -> String {
-    toml::Value::String(literal_braces(text)).to_string()
+    toml_string(literal_braces(text))
+}
+
+/// A TOML string of text already escaped (Markdown from `markdown`).
+fn toml_string(text: String) -> String {
+    toml::Value::String(text).to_string()
 }
 
 fn strings(items: &[String]) -> String {

@@ -716,7 +716,10 @@ impl<'a> Recogniser<'a> {
             while self.joins_wrapped
                 && let Some(next) = lines.get(k)
                 && line.heading.is_none()
-                && (line.face.is_none() || numbered(&line.text))
+                // A numbered line in a heading's face continues in that
+                // face, or when a run-in heading's paragraph follows it.
+                && (line.face.is_none()
+                    || numbered(&line.text) && (next.face == line.face || text.contains('。')))
                 && !line.centered
                 && last_len >= 15
                 && !ends_sentence(&text)

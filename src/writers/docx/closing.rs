@@ -10,7 +10,7 @@ use docx_rs::{
 };
 
 use super::{CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, tw};
-use crate::gbt9704::{GEOMETRY, Role, size};
+use crate::gbt9704::{GEOMETRY, Role, SIGNATURE_SEAL_TEXT, size};
 use crate::model::{Document, DocumentFormat, Image, ImageFormat};
 
 /// Width of body text in twips, as the body styles set it: full-width
@@ -32,6 +32,9 @@ const EMU_PER_MM: f64 = 36_000.0;
 /// paragraph that holds its marker.
 pub struct Seal {
     marker: String,
+    /// Alternative text; a 签名章's names the signer, which `notice import`
+    /// reads back as the signature's name.
+    description: String,
     png: Vec<u8>,
     width_mm: f64,
     height_mm: f64,
@@ -48,13 +51,20 @@ pub struct Seals(Vec<Seal>);
 impl Seals {
     /// A marker run for a new seal whose centre is `centre_y_mm` below the
     /// top of its paragraph; the picture replaces the marker.
-    fn add(&mut self, image: &Image, x_mm: f64, centre_y_mm: f64) -> Option<Run> {
+    fn add(
+        &mut self,
+        image: &Image,
+        x_mm: f64,
+        centre_y_mm: f64,
+        description: String,
+    ) -> Option<Run> {
         let png = png(image)?;
         let (w, h) = png_size(&png)?;
         let marker = format!("\u{E000}notice-seal-{}\u{E000}", self.0.len());
         let height_mm = SEAL_MM * f64::from(h) / f64::from(w.max(1));
         self.0.push(Seal {
             marker: marker.clone(),
+            description,
             png,
             width_mm: SEAL_MM,
             height_mm,
@@ -92,7 +102,7 @@ impl Seals {
                     r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
                     r#"<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
                     r#"<wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>"#,
-                    r#"<wp:docPr id="{docpr}" name="印章 {docpr}"/><wp:cNvGraphicFramePr/>"#,
+                    r#"<wp:docPr id="{docpr}" name="印章 {docpr}" descr="{description}"/><wp:cNvGraphicFramePr/>"#,
                     r#"<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
                     r#"<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="{docpr}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>"#,
                     r#"<pic:blipFill><a:blip r:embed="{id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"#,
@@ -105,6 +115,7 @@ impl Seals {
                 w = emu(seal.width_mm),
                 h = emu(seal.height_mm),
                 docpr = 1000 + n,
+                description = xml_text(&seal.description),
                 name = name,
                 id = id,
             );
@@ -353,7 +364,12 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
                     .add_run(text(&doc.signature[i]));
                 if let Some(image) = doc.seals.get(i) {
                     let centre_y = if last { p - lift } else { p / 2.0 - lift };
-                    if let Some(marker) = seals.add(image, mm(*centre) - SEAL_MM / 2.0, centre_y) {
+                    if let Some(marker) = seals.add(
+                        image,
+                        mm(*centre) - SEAL_MM / 2.0,
+                        centre_y,
+                        format!("印章：{}", doc.signature[i]),
+                    ) {
                         par = par.add_run(marker);
                     }
                 }
@@ -382,9 +398,12 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
                 && let Some(image) = doc.seals.first()
             {
                 let middle = rows / 2.0 * p;
-                if let Some(marker) =
-                    seals.add(image, mm(last_centre) - SEAL_MM / 2.0, middle - lift)
-                {
+                if let Some(marker) = seals.add(
+                    image,
+                    mm(last_centre) - SEAL_MM / 2.0,
+                    middle - lift,
+                    format!("印章：{}", doc.signature.join("")),
+                ) {
                     par = par.add_run(marker);
                 }
             }
@@ -424,12 +443,24 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
     );
     match (doc.sealed, doc.seals.first()) {
         (true, Some(image)) => {
-            // The seal's room: an ideographic space per cell of its width.
-            let cells = (tw(SEAL_MM) / CHAR).max(1);
-            let room = "\u{3000}".repeat(cells as usize);
-            let x = mm(body_width() - 4 * CHAR) - SEAL_MM;
-            par = par.add_run(text(&format!("{title}\u{3000}\u{3000}{room}")));
-            if let Some(marker) = seals.add(image, x, GEOMETRY.pitch() / 2.0) {
+            // The title two characters left of the 签名章, which ends four
+            // characters from the right.
+            let seal_right = body_width() - 4 * CHAR;
+            par = Paragraph::new()
+                .style(styles::SIGNATURE)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(4 * CHAR + tw(SEAL_MM) + 2 * CHAR),
+                    None,
+                )
+                .add_run(text(&title));
+            if let Some(marker) = seals.add(
+                image,
+                mm(seal_right) - SEAL_MM,
+                GEOMETRY.pitch() / 2.0,
+                format!("{SIGNATURE_SEAL_TEXT}{name}"),
+            ) {
                 par = par.add_run(marker);
             }
         }
@@ -586,4 +617,11 @@ pub fn letter_first_footer() -> Footer {
         .property
         .set_borders(ParagraphBorders::with_empty().set(rules));
     Footer::new().add_paragraph(p)
+}
+
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -83,7 +83,12 @@ fn mark(m: &Mark, top_mm: f64, lines: i32, parts: &mut Vec<Part>) {
             // beside them, centred: a table without rules.
             let widest = m.lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
             let gap = 0.3 * pt_mm(size::CHUHAO);
-            let scale = mark_scale(widest + suffix.chars().count(), gap);
+            // Stacked names keep a little room: readers' character scaling
+            // rounds wider than the estimate.
+            let scale = mark_scale(
+                widest + suffix.chars().count(),
+                gap + 0.06 * GEOMETRY.body_width,
+            );
             // A little room over the characters' advance: a cell that is
             // exactly as wide wraps its last character in some readers.
             let names_w =
@@ -187,7 +192,8 @@ fn separator() -> (ParagraphBorders, i32) {
 }
 
 /// 发文字号 rows, with the 签发人 on the right (上行文): the names two a
-/// line after `签发人：`, the number on the last row, 左空一字 and 右空一字.
+/// line after `签发人：`, the number on the last row, 左空一字 and 右空一字
+/// (tab stops, so the rows and the separator under them span the 版心).
 fn number_rows(doc: &Document) -> Vec<Paragraph> {
     let number = doc.number.clone().unwrap_or_default();
     if doc.signers.is_empty() {
@@ -198,8 +204,6 @@ fn number_rows(doc: &Document) -> Vec<Paragraph> {
         ];
     }
     let pairs: Vec<&[String]> = doc.signers.chunks(2).collect();
-    // Tab stops are measured from the margin.
-    let right = body_width() - CHAR;
     pairs
         .iter()
         .enumerate()
@@ -207,13 +211,13 @@ fn number_rows(doc: &Document) -> Vec<Paragraph> {
             let mut p = Paragraph::new()
                 .style(styles::NUMBER)
                 .align(AlignmentType::Left)
-                .indent(
-                    Some(CHAR),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(CHAR),
-                    None,
+                .add_tab(Tab::new().val(TabValueType::Left).pos(CHAR as usize))
+                .add_tab(
+                    Tab::new()
+                        .val(TabValueType::Right)
+                        .pos((body_width() - CHAR) as usize),
                 )
-                .add_tab(Tab::new().val(TabValueType::Right).pos(right as usize));
+                .add_run(Run::new().add_tab());
             if i + 1 == pairs.len() {
                 p = p.add_run(text(&number));
             }

@@ -17,6 +17,7 @@
 //! spacing in the body styles (LibreOffice ignores `w:charSpace`).
 
 mod closing;
+mod footers;
 mod header;
 mod styles;
 
@@ -30,6 +31,7 @@ use docx_rs::{
 };
 
 use super::{Names, OutputFile, Rendered, Settings, Writer};
+use crate::compose::tables;
 use crate::diagnostic::{Diagnostic, Failed};
 use crate::gbt9704::{GEOMETRY, Role, heading_role, size};
 use crate::model::{
@@ -193,20 +195,27 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, Failed> {
         blocks(&attachment.body, &mut parts, attachment.landscape);
         landscape_before = attachment.landscape;
     }
+    // The 版记 goes on an upright page, after a turned last attachment on
+    // a page of its own, as in the PDF.
+    if landscape_before && doc.imprint.is_some() {
+        parts.push(Part::SectionEnd { landscape: true });
+        // A page with only a floating table is merged into the one before
+        // by LibreOffice: give it a line of its own.
+        parts.push(Part::par(blank()));
+        landscape_before = false;
+    }
     closing::imprint(doc, &mut parts);
     let last_landscape = landscape_before;
 
     let mut docx = Docx::new().styles(styles::styles());
     let mut section = Section::new();
-    let mut section_count = 0;
     for part in parts {
         match part {
             Part::Paragraph(p) => section = section.add_paragraph(*p),
             Part::Table(t) => section = section.add_table(*t),
             Part::SectionEnd { landscape } => {
                 let done = std::mem::take(&mut section);
-                docx = docx.add_section(page_setup(done, doc, landscape, section_count == 0));
-                section_count += 1;
+                docx = docx.add_section(page_setup(done, landscape));
             }
         }
     }
@@ -218,7 +227,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, Failed> {
             _ => docx,
         };
     }
-    docx = document_setup(docx, doc, last_landscape, section_count == 0)
+    docx = document_setup(docx, doc, last_landscape)
         .created_at(&doc_date(doc))
         .updated_at(&doc_date(doc));
     let mut xml = docx.build();
@@ -291,12 +300,35 @@ fn blocks(blocks: &[Block], parts: &mut Vec<Part>, landscape: bool) {
             }
             Block::Table(t) => {
                 parts.push(Part::Table(Box::new(table(t, landscape))));
-                // Word needs a paragraph between a table and what follows.
-                parts.push(Part::par(Paragraph::new().style(styles::AFTER_TABLE)));
+                // Word needs a paragraph between a table and what follows;
+                // it takes the room to the next grid line, so the text after
+                // the table is back on the grid.
+                let width = tables::line_width(landscape);
+                let line = table_line(t.layout.size);
+                let height: i32 = tables::row_line_counts(t, width)
+                    .iter()
+                    .map(|&n| n as i32 * line + RULE_TW)
+                    .sum::<i32>()
+                    + RULE_TW;
+                let rest = (PITCH - height.rem_euclid(PITCH)).rem_euclid(PITCH);
+                parts.push(Part::par(
+                    Paragraph::new()
+                        .style(styles::AFTER_TABLE)
+                        .line_spacing(exact(if rest < 40 { rest + PITCH } else { rest })),
+                ));
             }
         }
     }
 }
+
+/// A table row's line in twips: three quarters of the grid's pitch at
+/// 四号, in proportion at smaller sizes (as the PDF sets it).
+fn table_line(size_pt: f64) -> i32 {
+    (0.75 * f64::from(PITCH) * size_pt / size::SIHAO).round() as i32
+}
+
+/// A table rule (0.5pt) in twips.
+const RULE_TW: i32 = 10;
 
 /// A ruled table: the planned widths and size, a header row repeated on
 /// every page, rows kept whole when notice planned them so.
@@ -317,14 +349,34 @@ fn table(t: &ModelTable, landscape: bool) -> Table {
         vec![width as usize / columns; columns]
     };
     let size = (t.layout.size * 2.0).round() as usize;
-    let line = (0.75 * f64::from(PITCH) * t.layout.size / size::SIHAO).round() as i32;
-    let cell = |content: &[ModelRun], w: usize, header: bool| {
+    let line = table_line(t.layout.size);
+    let cell = |content: &[ModelRun], w: usize, header: bool, breaks: &[usize]| {
         let mut p = Paragraph::new()
             .style(styles::TABLE)
             .align(AlignmentType::Center)
             .line_spacing(exact(line))
             .size(size);
-        for r in runs(content, None) {
+        // Where notice broke the cell into balanced lines, as in the PDF.
+        let pieces: Vec<ModelRun> = match content {
+            [one] if !breaks.is_empty() => {
+                let chars: Vec<char> = one.text.chars().collect();
+                let mut bounds = vec![0];
+                bounds.extend(breaks.iter().copied().filter(|&b| b < chars.len()));
+                bounds.push(chars.len());
+                bounds
+                    .windows(2)
+                    .map(|w| ModelRun {
+                        text: chars[w[0]..w[1]].iter().collect(),
+                        ..one.clone()
+                    })
+                    .collect()
+            }
+            _ => content.to_vec(),
+        };
+        for (i, r) in runs(&pieces, None).into_iter().enumerate() {
+            if i > 0 && !breaks.is_empty() {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
             let r = r.size(size);
             p = p.add_run(if header {
                 r.fonts(fonts(Role::Heiti))
@@ -346,15 +398,29 @@ fn table(t: &ModelTable, landscape: bool) -> Table {
                         t.header.get(i).map_or(&[][..], Vec::as_slice),
                         grid[i],
                         true,
+                        t.layout.header_breaks.get(i).map_or(&[][..], Vec::as_slice),
                     )
                 })
                 .collect(),
         ));
     }
-    for r in &t.rows {
+    for (n, r) in t.rows.iter().enumerate() {
         let row = TableRow::new(
             (0..columns)
-                .map(|i| cell(r.get(i).map_or(&[][..], Vec::as_slice), grid[i], false))
+                .map(|i| {
+                    let breaks = t
+                        .layout
+                        .cell_breaks
+                        .iter()
+                        .find(|b| b.row == n && b.column == i)
+                        .map_or(&[][..], |b| b.at.as_slice());
+                    cell(
+                        r.get(i).map_or(&[][..], Vec::as_slice),
+                        grid[i],
+                        false,
+                        breaks,
+                    )
+                })
                 .collect(),
         );
         rows.push(if t.layout.keep_rows {
@@ -422,8 +488,10 @@ fn page_number(odd: bool) -> Footer {
 fn page(landscape: bool) -> (docx_rs::PageSize, PageMargin, DocGrid) {
     let g = GEOMETRY;
     let (w, h) = (tw(g.paper_width) as u32, tw(g.paper_height) as u32);
-    // The footer's distance puts the page number's dash 7mm under the 版心.
-    let footer = tw(g.margin_bottom() - g.page_number_drop) - 270;
+    // The footer's distance puts the page number's dash 7mm under the
+    // 版心 (its baseline where notice's PDF has it, measured with
+    // LibreOffice).
+    let footer = tw(g.margin_bottom() - g.page_number_drop) - 190;
     let margin = if landscape {
         // An upright page turned: its 订口 is the turned page's top.
         PageMargin::new()
@@ -458,26 +526,17 @@ fn page(landscape: bool) -> (docx_rs::PageSize, PageMargin, DocGrid) {
     )
 }
 
-/// A finished section of pages before the document's last one.
-fn page_setup(section: Section, doc: &Document, landscape: bool, first: bool) -> Section {
+/// A finished section of pages before the document's last one; its
+/// footers are referenced when the XML is finished ([`footers`]).
+fn page_setup(section: Section, landscape: bool) -> Section {
     let (size, margin, grid) = page(landscape);
-    let mut section = section.page_size(size).page_margin(margin).doc_grid(grid);
-    if landscape {
-        // Sections inherit footers: a turned page says it has none.
-        section = section.footer(Footer::new()).even_footer(Footer::new());
-    } else {
-        section = section
-            .footer(page_number(true))
-            .even_footer(page_number(false));
-        if first && doc.format == DocumentFormat::Letter {
-            section = section.first_footer(closing::letter_first_footer());
-        }
-    }
-    section
+    section.page_size(size).page_margin(margin).doc_grid(grid)
 }
 
-/// The document's last section: its own page settings.
-fn document_setup(docx: Docx, doc: &Document, landscape: bool, first: bool) -> Docx {
+/// The document's last section: its own page settings, and the footers
+/// every section uses (docx-rs writes a section's even footer only for the
+/// last one).
+fn document_setup(docx: Docx, doc: &Document, landscape: bool) -> Docx {
     let (size, margin, grid) = page(landscape);
     let mut docx = docx;
     docx.document.section_property = docx
@@ -487,15 +546,11 @@ fn document_setup(docx: Docx, doc: &Document, landscape: bool, first: bool) -> D
         .page_size(size)
         .page_margin(margin)
         .doc_grid(grid);
-    if landscape {
-        docx = docx.footer(Footer::new()).even_footer(Footer::new());
-    } else {
-        docx = docx
-            .footer(page_number(true))
-            .even_footer(page_number(false));
-        if first && doc.format == DocumentFormat::Letter {
-            docx = docx.first_footer(closing::letter_first_footer());
-        }
+    docx = docx
+        .footer(page_number(true))
+        .even_footer(page_number(false));
+    if doc.format == DocumentFormat::Letter {
+        docx = docx.first_footer(closing::letter_first_footer());
     }
     docx
 }
@@ -514,10 +569,45 @@ fn finish(
         ))
     })?;
     document = repeat_header_rows(&document);
+    xml.styles = chinese_text_defaults(&String::from_utf8_lossy(&xml.styles)).into_bytes();
     document = table_position_first(&document);
     seals.place(&mut document, xml);
+    footers::reference(&mut document, xml);
     xml.document = document.into_bytes();
     Ok(())
+}
+
+/// The base style's CJK settings, which docx-rs cannot write:
+/// punctuation stays inside the 版心 (`w:overflowPunct` off; Word and
+/// LibreOffice hang it by default), and no extra space between Chinese and
+/// Latin letters or digits (`w:autoSpaceDE`/`DN` off), as in the PDF, so a
+/// line holds the same 28 characters.
+fn chinese_text_defaults(styles: &str) -> String {
+    // docx-rs keeps a bare `Normal` of its own beside ours: drop it.
+    let mut out = styles.to_string();
+    let opening = r#"<w:style w:type="paragraph" w:styleId="Normal">"#;
+    let mut from = 0;
+    while let Some(at) = out[from..].find(opening).map(|a| a + from) {
+        let end = out[at..]
+            .find("</w:style>")
+            .map_or(out.len(), |e| at + e + "</w:style>".len());
+        if out[at..end].contains("w:eastAsia") {
+            if let Some(ppr) = out[at..end]
+                .find("<w:pPr>")
+                .map(|p| at + p + "<w:pPr>".len())
+            {
+                out.insert_str(
+                    ppr,
+                    r#"<w:overflowPunct w:val="0" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#,
+                );
+            }
+            from = end;
+        } else {
+            out.replace_range(at..end, "");
+            from = at;
+        }
+    }
+    out
 }
 
 /// Moves a floating table's `w:tblpPr` to the head of its `w:tblPr`, where

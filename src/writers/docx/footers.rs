@@ -1,0 +1,185 @@
+//! Every section's footers, referenced by hand: docx-rs writes a section's
+//! even-page footer only for the document's last section, and cannot write
+//! the text box a turned page's number needs.
+//!
+//! Upright sections number odd pages on the right and even pages on the
+//! left (the last section's footers, which docx-rs wrote). Turned
+//! (landscape) sections put the number where an upright page has it once
+//! the sheet is turned back: in the turned page's left margin, set sideways
+//! in a text box; a 信函's first page has its own footer (the lower rules).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use docx_rs::XMLDocx;
+
+use crate::gbt9704::{GEOMETRY, size};
+
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<w:footerReference w:type="(\w+)" r:id="([^"]+)" />"#).expect("valid pattern")
+});
+
+const NAMESPACES: &str = concat!(
+    r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" "#,
+    r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
+    r#"xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" "#,
+    r#"xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" "#,
+    r#"xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" "#,
+    r#"xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#
+);
+
+/// A turned page's number: `— N —` in 4号 宋体, set sideways in a text box
+/// in the turned page's left margin, placed where an upright page's number
+/// is (odd: one character in from the 版心's right edge, even: from its
+/// left edge) once the sheet is turned back.
+fn turned_footer(odd: bool, id: usize) -> String {
+    let g = GEOMETRY;
+    let emu = |mm: f64| (mm * 36_000.0).round() as i64;
+    let char_mm = size::SIHAO * 25.4 / 72.0;
+    // Upright coordinates of the number's line: its baseline 7mm under the
+    // 版心, from one character in at the outer side, 30mm long.
+    let length = 30.0;
+    let (from, to) = if odd {
+        (g.body_right() - char_mm - length, g.body_right() - char_mm)
+    } else {
+        (g.margin_left + char_mm, g.margin_left + char_mm + length)
+    };
+    let baseline = g.body_bottom() + g.page_number_drop;
+    // Turned: the upright page's bottom is the turned page's left edge and
+    // its left edge the turned page's top.
+    let depth = 8.0;
+    let x = g.paper_height - baseline - depth * 0.3;
+    let y = from;
+    let jc = if odd { "right" } else { "left" };
+    let run = |inner: &str| {
+        format!(
+            r#"<w:r><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体" w:cs="宋体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>{inner}</w:r>"#
+        )
+    };
+    let number = [
+        run(r#"<w:t xml:space="preserve">— </w:t>"#),
+        run(r#"<w:fldChar w:fldCharType="begin"/>"#),
+        run(r#"<w:instrText xml:space="preserve"> PAGE </w:instrText>"#),
+        run(r#"<w:fldChar w:fldCharType="separate"/>"#),
+        run(r#"<w:t>1</w:t>"#),
+        run(r#"<w:fldChar w:fldCharType="end"/>"#),
+        run(r#"<w:t xml:space="preserve"> —</w:t>"#),
+    ]
+    .concat();
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {ns}><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr><w:r><w:drawing>"#,
+            r#"<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251660288" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">"#,
+            r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
+            r#"<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
+            r#"<wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/><wp:docPr id="{id}" name="页码 {id}"/><wp:cNvGraphicFramePr/>"#,
+            r#"<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/>"#,
+            r#"<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>"#,
+            r#"<wps:txbx><w:txbxContent><w:p><w:pPr><w:jc w:val="{jc}"/><w:spacing w:before="0" w:after="0"/></w:pPr>{number}</w:p></w:txbxContent></wps:txbx>"#,
+            r#"<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr"><a:noAutofit/></wps:bodyPr></wps:wsp>"#,
+            r#"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p></w:ftr>"#
+        ),
+        ns = NAMESPACES,
+        x = emu(x),
+        y = emu(y),
+        w = emu(depth),
+        h = emu(to - from),
+        id = id,
+        jc = jc,
+        number = number,
+    )
+}
+
+/// Every `w:sectPr` of the document, as byte ranges.
+fn sections(document: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = document[from..].find("<w:sectPr>").map(|s| s + from) {
+        let Some(end) = document[start..]
+            .find("</w:sectPr>")
+            .map(|e| start + e + "</w:sectPr>".len())
+        else {
+            break;
+        };
+        out.push((start, end));
+        from = end;
+    }
+    out
+}
+
+/// Gives every section its footers (see the module's documentation).
+pub fn reference(document: &mut String, xml: &mut XMLDocx) {
+    let ranges = sections(document);
+    let Some(&(last_start, last_end)) = ranges.last() else {
+        return;
+    };
+    let last = &document[last_start..last_end];
+    let id_of = |kind: &str| {
+        REFERENCE
+            .captures_iter(last)
+            .find(|c| &c[1] == kind)
+            .map(|c| c[2].to_string())
+    };
+    let (Some(odd), Some(even)) = (id_of("default"), id_of("even")) else {
+        return;
+    };
+    let first = id_of("first");
+    let turned = ranges
+        .iter()
+        .any(|&(s, e)| document[s..e].contains(r#"w:orient="landscape""#));
+    let mut turned_ids = None;
+    if turned {
+        let mut ids = Vec::new();
+        for (k, odd_page) in [true, false].into_iter().enumerate() {
+            let number = xml.footers.len() + 1;
+            let id = format!("rIdNoticeTurned{k}");
+            xml.footers
+                .push(turned_footer(odd_page, 2000 + k).into_bytes());
+            let rels = String::from_utf8_lossy(&xml.document_rels).replace(
+                "</Relationships>",
+                &format!(
+                    r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer{number}.xml" /></Relationships>"#
+                ),
+            );
+            xml.document_rels = rels.into_bytes();
+            let types = String::from_utf8_lossy(&xml.content_type).replace(
+                "</Types>",
+                &format!(
+                    r#"<Override PartName="/word/footer{number}.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>"#
+                ),
+            );
+            xml.content_type = types.into_bytes();
+            ids.push(id);
+        }
+        turned_ids = Some((ids[0].clone(), ids[1].clone()));
+    }
+    // From the last section back, so earlier ranges stay valid.
+    for (n, &(start, end)) in ranges.iter().enumerate().rev() {
+        let section = &document[start..end];
+        let landscape = section.contains(r#"w:orient="landscape""#);
+        let mut body = REFERENCE
+            .replace_all(section, "")
+            .replace("<w:titlePg />", "");
+        let (default, even_id) = match (&turned_ids, landscape) {
+            (Some((o, e)), true) => (o.clone(), e.clone()),
+            _ => (odd.clone(), even.clone()),
+        };
+        let mut references = format!(
+            r#"<w:footerReference w:type="default" r:id="{default}" /><w:footerReference w:type="even" r:id="{even_id}" />"#
+        );
+        // A 信函's first page: in the first section only.
+        if n == 0
+            && let Some(first) = &first
+        {
+            references.push_str(&format!(
+                r#"<w:footerReference w:type="first" r:id="{first}" />"#
+            ));
+            if let Some(grid) = body.find("<w:docGrid") {
+                body.insert_str(grid, "<w:titlePg />");
+            }
+        }
+        body.insert_str("<w:sectPr>".len(), &references);
+        document.replace_range(start..end, &body);
+    }
+}

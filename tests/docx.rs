@@ -1,0 +1,635 @@
+//! `--format docx`: Word files rendered by LibreOffice (headless, with a
+//! fontconfig that knows only the bundled faces under the office font
+//! names) and measured like notice's own PDFs: margins, the 22-line grid,
+//! 28 characters a line, the mark and the red rule where the PDF has them,
+//! the faces of each element, page numbers, the 版记 at the foot. What
+//! LibreOffice cannot show is asserted in the XML.
+//!
+//! Tolerances: LibreOffice sets a line's baseline 0.7mm lower in an exact
+//! line than Typst does (both on the 10.23mm pitch), so positions compare
+//! within 1.5mm; edges of text within 0.5mm.
+
+mod support;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use support::pdf::{Line, Pdf};
+use support::*;
+
+/// Documents rendered once per test run: name → (notice's PDF, the DOCX's
+/// XML parts, LibreOffice's PDF of the DOCX).
+struct Rendered {
+    ours: Pdf,
+    lo: Pdf,
+    docx: PathBuf,
+    /// notice's text twin of the plan.
+    twin: String,
+}
+
+const PLANS: [&str; 10] = [
+    "examples/yonghe-notice/plan.toml",
+    "examples/upward-request/plan.toml",
+    "examples/markdown-joint/notice.md",
+    "tests/plans/letter/plan.toml",
+    "tests/plans/order-wide/plan.toml",
+    "tests/plans/minutes15/plan.toml",
+    "tests/plans/joint3/plan.toml",
+    "tests/plans/csv9/plan.toml",
+    "tests/plans/every-element/plan.toml",
+    "tests/plans/sealed-foot/plan.toml",
+];
+
+fn name_of(plan: &str) -> String {
+    Path::new(plan)
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A fontconfig setup that has only the bundled faces, each also under the
+/// names office files ask for, so LibreOffice substitutes nothing silently.
+fn fontconfig(dir: &Path) -> PathBuf {
+    let fonts = repo().join("fonts");
+    let alias = |file: &str, names: &[&str], mode: &str| {
+        let names: String = names
+            .iter()
+            .map(|n| format!("<string>{n}</string>"))
+            .collect();
+        format!(
+            r#"<match target="scan"><test name="file"><string>{}</string></test><edit name="family" mode="{mode}" binding="same">{names}</edit></match>"#,
+            fonts.join(file).display()
+        )
+    };
+    let config = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig><dir>{}</dir><cachedir>{}</cachedir>{}{}{}{}{}</fontconfig>"#,
+        fonts.display(),
+        dir.join("fc-cache").display(),
+        alias("FandolFang-Regular.otf", &["仿宋_GB2312", "仿宋"], "append"),
+        alias("FandolHei-Regular.otf", &["黑体"], "append"),
+        alias("FandolKai-Regular.otf", &["楷体_GB2312", "楷体"], "append"),
+        // The Bold face keeps its weight: LibreOffice then takes it whole
+        // for 方正小标宋简体 without emboldening it again.
+        alias(
+            "NotoSerifCJKsc-Bold-subset.otf",
+            &["方正小标宋简体"],
+            "assign"
+        ),
+        alias("NotoSerifCJKsc-Regular-fallback.otf", &["宋体"], "append"),
+    );
+    let path = dir.join("fonts.conf");
+    std::fs::write(&path, config).unwrap();
+    path
+}
+
+/// Builds every plan as PDF and DOCX and renders the DOCX files with
+/// LibreOffice, once.
+fn rendered() -> &'static std::collections::BTreeMap<String, Rendered> {
+    static R: OnceLock<std::collections::BTreeMap<String, Rendered>> = OnceLock::new();
+    R.get_or_init(|| {
+        let dir = scratch("docx-render");
+        let mut docx_files = Vec::new();
+        for plan in PLANS {
+            let name = name_of(plan);
+            let src = dir.join("src").join(&name);
+            copy_dir(repo().join(plan).parent().unwrap(), &src);
+            let file = src.join(Path::new(plan).file_name().unwrap());
+            let out = notice(&[
+                "build",
+                "--no-system-fonts",
+                "--format",
+                "pdf",
+                "--format",
+                "docx",
+                "--format",
+                "txt",
+                file.to_str().unwrap(),
+            ]);
+            assert!(
+                out.status.success(),
+                "{plan}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let docx = dir.join(format!("{name}.docx"));
+            std::fs::copy(file.with_extension("docx"), &docx).unwrap();
+            std::fs::copy(
+                file.with_extension("pdf"),
+                dir.join(format!("{name}.ours.pdf")),
+            )
+            .unwrap();
+            std::fs::copy(
+                file.with_extension("txt"),
+                dir.join(format!("{name}.ours.txt")),
+            )
+            .unwrap();
+            docx_files.push(docx);
+        }
+        let config = fontconfig(&dir);
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("lo-profile").display()
+        );
+        let status = Command::new("soffice")
+            .args([
+                profile.as_str(),
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(dir.join("lo"))
+            .args(&docx_files)
+            .env("FONTCONFIG_FILE", &config)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "LibreOffice renders the DOCX checks: install libreoffice-writer-nogui ({e})"
+                )
+            });
+        assert!(
+            status.status.success(),
+            "soffice: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        PLANS
+            .iter()
+            .map(|plan| {
+                let name = name_of(plan);
+                let lo = std::fs::read(dir.join("lo").join(format!("{name}.pdf")))
+                    .unwrap_or_else(|e| panic!("{name}: LibreOffice wrote no PDF ({e})"));
+                let ours = std::fs::read(dir.join(format!("{name}.ours.pdf"))).unwrap();
+                (
+                    name.clone(),
+                    Rendered {
+                        ours: Pdf::parse(&ours),
+                        lo: Pdf::parse(&lo),
+                        docx: dir.join(format!("{name}.docx")),
+                        twin: std::fs::read_to_string(dir.join(format!("{name}.ours.txt")))
+                            .unwrap(),
+                    },
+                )
+            })
+            .collect()
+    })
+}
+
+fn get(name: &str) -> &'static Rendered {
+    &rendered()[name]
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The body lines of a page: 仿宋 text inside the 版心.
+fn body_lines(pdf: &Pdf, page: usize) -> Vec<Line> {
+    pdf.lines(page)
+        .into_iter()
+        .filter(|l| l.y > MARGIN_TOP && l.y < BODY_BOTTOM)
+        .filter(|l| {
+            l.glyphs
+                .iter()
+                .all(|g| g.font.contains("FandolFang") && (g.size - 16.0).abs() < 0.1)
+        })
+        .collect()
+}
+
+#[test]
+fn every_face_is_a_bundled_one_under_its_office_name() {
+    for (name, r) in rendered() {
+        for g in &r.lo.glyphs {
+            assert!(
+                ["FandolFang", "FandolHei", "FandolKai", "NotoSerifCJK"]
+                    .iter()
+                    .any(|f| g.font.contains(f)),
+                "{name}: {:?} set in {} (a substitute)",
+                g.ch,
+                g.font
+            );
+        }
+        // Each element in its face: title 小标宋 (Noto Serif Bold), body 仿宋.
+        let ours_title = r
+            .ours
+            .glyphs
+            .iter()
+            .find(|g| g.size > 20.0 && g.size < 23.0);
+        if let Some(t) = ours_title {
+            let lo =
+                r.lo.glyphs
+                    .iter()
+                    .find(|g| g.ch == t.ch && g.size > 20.0 && g.size < 23.0);
+            let lo = lo.unwrap_or_else(|| panic!("{name}: the title's {:?} is missing", t.ch));
+            assert!(lo.font.contains("Bold"), "{name}: title in {}", lo.font);
+        }
+    }
+    let styles = part(&get("upward-request").docx, "word/styles.xml");
+    for font in [
+        "方正小标宋简体",
+        "仿宋_GB2312",
+        "黑体",
+        "楷体_GB2312",
+        "宋体",
+    ] {
+        assert!(
+            styles.contains(&format!("w:eastAsia=\"{font}\"")),
+            "{font} not named in styles.xml"
+        );
+    }
+    // What LibreOffice 7.4 does not apply, asserted in the XML: Word keeps
+    // punctuation inside the 版心 and adds no space between Chinese and
+    // digits, so its lines hold the PDF's 28 characters.
+    for setting in [
+        r#"<w:overflowPunct w:val="0" />"#,
+        r#"<w:autoSpaceDE w:val="0" />"#,
+        r#"<w:autoSpaceDN w:val="0" />"#,
+    ] {
+        assert!(styles.contains(setting), "styles.xml lacks {setting}");
+    }
+}
+
+#[test]
+fn the_page_and_its_grid() {
+    let r = get("upward-request");
+    let xml = part(&r.docx, "word/document.xml");
+    assert!(xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#), "A4");
+    assert!(
+        xml.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#),
+        "margins"
+    );
+    assert!(
+        xml.contains(r#"<w:docGrid w:type="lines" w:linePitch="579""#),
+        "line grid"
+    );
+    for (name, r) in rendered() {
+        for page in 1..=r.lo.pages {
+            if r.lo.page_sizes[page - 1].0 > r.lo.page_sizes[page - 1].1 {
+                continue; // a turned page
+            }
+            let lines = body_lines(&r.lo, page);
+            for l in &lines {
+                assert!(
+                    l.left() >= MARGIN_LEFT - 0.2,
+                    "{name} p{page}: {} starts at {:.2}",
+                    l.text(),
+                    l.left()
+                );
+                // LibreOffice hangs a line's last punctuation mark in the
+                // margin whatever `w:overflowPunct` says (Word honours it):
+                // the words end inside the 版心.
+                let words = l
+                    .glyphs
+                    .iter()
+                    .rev()
+                    .find(|g| !"，。、；：！？”’）》".contains(g.ch))
+                    .unwrap();
+                assert!(
+                    words.right() <= BODY_RIGHT + 0.6,
+                    "{name} p{page}: {} ends at {:.2}",
+                    l.text(),
+                    words.right()
+                );
+            }
+            // Lines sit on the 22-line pitch.
+            for pair in lines.windows(2) {
+                let steps = (pair[1].y - pair[0].y) / PITCH;
+                assert!(
+                    (steps - steps.round()).abs() < 0.02,
+                    "{name} p{page}: {:?} and {:?} are {:.2}mm apart",
+                    pair[0].text(),
+                    pair[1].text(),
+                    pair[1].y - pair[0].y
+                );
+            }
+        }
+    }
+    // A full page holds 22 lines, 21 pitches from first to last.
+    let r = &get("yonghe-notice").lo;
+    let text_lines_of = |r: &Pdf, p: usize| -> Vec<Line> {
+        r.lines(p)
+            .into_iter()
+            .filter(|l| {
+                l.y > MARGIN_TOP && l.y < BODY_BOTTOM && (l.glyphs[0].size - 16.0).abs() < 0.1
+            })
+            .collect()
+    };
+    let fullest = (1..=r.pages)
+        .map(|p| text_lines_of(r, p))
+        .max_by_key(Vec::len)
+        .unwrap();
+    let ours = &get("yonghe-notice").ours;
+    let ours_fullest = (1..=ours.pages)
+        .map(|p| text_lines_of(ours, p))
+        .max_by_key(Vec::len)
+        .unwrap();
+    assert_eq!(
+        fullest.len(),
+        22,
+        "{:?}",
+        fullest.iter().map(Line::text).collect::<Vec<_>>()
+    );
+    let span = fullest.last().unwrap().y - fullest.first().unwrap().y;
+    assert!(
+        (span / PITCH - 21.0).abs() < 0.05,
+        "a full page spans {:.2} pitches",
+        span / PITCH
+    );
+    // The grid's first line where notice's PDF has it (LibreOffice sets the
+    // baseline of an exact line 0.7mm lower than Typst does).
+    assert_near(
+        fullest.first().unwrap().y,
+        ours_fullest.first().unwrap().y,
+        1.0,
+        "first line of a page",
+    );
+}
+
+#[test]
+fn twenty_eight_characters_a_line() {
+    let mut full = 0;
+    for (name, r) in rendered() {
+        for page in 1..=r.lo.pages {
+            for l in body_lines(&r.lo, page) {
+                let text = l.text();
+                // A full line of Chinese (no digits or Latin, which LibreOffice
+                // spaces by a quarter em from Chinese) that reaches the right edge.
+                let full_width = l.right() > BODY_RIGHT - 2.0 && l.left() < MARGIN_LEFT + 1.0;
+                // Quotation marks are narrower than a cell in the bundled
+                // 仿宋 and LibreOffice does not widen them.
+                let plain = text.chars().all(|c| !c.is_ascii() && !"“”‘’".contains(c));
+                if full_width && plain {
+                    assert_eq!(text.chars().count(), 28, "{name}: {text}");
+                    full += 1;
+                }
+            }
+        }
+    }
+    assert!(full > 50, "only {full} full lines measured");
+}
+
+#[test]
+fn mark_and_red_rule_where_the_pdf_has_them() {
+    for name in [
+        "yonghe-notice",
+        "upward-request",
+        "markdown-joint",
+        "minutes15",
+        "order-wide",
+        "letter",
+    ] {
+        let r = get(name);
+        let red = |pdf: &Pdf| -> Vec<support::pdf::Glyph> {
+            pdf.glyphs
+                .iter()
+                .filter(|g| g.page == 1 && is_red(g.color))
+                .cloned()
+                .collect()
+        };
+        let (ours, lo) = (red(&r.ours), red(&r.lo));
+        assert!(!lo.is_empty(), "{name}: no red mark");
+        let top = |g: &[support::pdf::Glyph]| g.iter().map(|g| g.y).fold(f64::INFINITY, f64::min);
+        assert_near(top(&lo), top(&ours), 1.5, &format!("{name}: mark baseline"));
+        let (left, right) = (
+            lo.iter().map(|g| g.x).fold(f64::INFINITY, f64::min),
+            lo.iter().map(|g| g.right()).fold(0.0, f64::max),
+        );
+        assert!(
+            left >= MARGIN_LEFT - 0.5 && right <= BODY_RIGHT + 0.5,
+            "{name}: mark from {left:.1} to {right:.1}"
+        );
+        let centre = (left + right) / 2.0;
+        assert_near(
+            centre,
+            MARGIN_LEFT + BODY_WIDTH / 2.0,
+            1.5,
+            &format!("{name}: mark centred"),
+        );
+    }
+    for name in [
+        "yonghe-notice",
+        "upward-request",
+        "markdown-joint",
+        "minutes15",
+    ] {
+        let r = get(name);
+        let red_rule = |pdf: &Pdf| {
+            pdf.rules
+                .iter()
+                .find(|l| l.page == 1 && is_red(l.color) && (l.x2 - l.x1).abs() > 100.0)
+                .cloned()
+                .unwrap_or_else(|| panic!("{name}: no red separator"))
+        };
+        let (ours, lo) = (red_rule(&r.ours), red_rule(&r.lo));
+        assert_near(lo.y1, ours.y1, 1.0, &format!("{name}: separator"));
+        assert_near(
+            (lo.x2 - lo.x1).abs(),
+            BODY_WIDTH,
+            0.6,
+            &format!("{name}: separator width"),
+        );
+        assert_near(
+            lo.x1.min(lo.x2),
+            MARGIN_LEFT,
+            0.5,
+            &format!("{name}: separator from the 版心's edge"),
+        );
+    }
+}
+
+#[test]
+fn page_numbers_odd_right_even_left_under_the_body() {
+    for name in ["yonghe-notice", "upward-request"] {
+        let r = get(name);
+        for page in 1..=r.lo.pages {
+            let (w, h) = r.lo.page_sizes[page - 1];
+            if w > h {
+                // A turned page: the number sideways in its left margin,
+                // where an upright page has it once the sheet is turned
+                // back (the upright page's bottom is this page's left).
+                let dashes: Vec<_> =
+                    r.lo.glyphs
+                        .iter()
+                        .filter(|g| g.page == page && g.ch == '—' && g.x < MARGIN_LEFT)
+                        .collect();
+                assert_eq!(dashes.len(), 2, "{name} p{page}: a sideways number");
+                for d in &dashes {
+                    assert_near(
+                        d.x,
+                        297.0 - BODY_BOTTOM - 7.0,
+                        2.0,
+                        &format!("{name} p{page}: number 7mm under the upright 版心"),
+                    );
+                }
+                // Along the turned page: where the number's last dash ends.
+                let along: f64 = dashes
+                    .iter()
+                    .map(|d| d.y + 14.0 * 25.4 / 72.0)
+                    .fold(0.0, f64::max);
+                let edge = 14.0 * 25.4 / 72.0;
+                if page % 2 == 1 {
+                    assert_near(
+                        along,
+                        BODY_RIGHT - edge,
+                        2.0,
+                        "odd: towards the upright page's right",
+                    );
+                } else {
+                    assert!(
+                        along < MARGIN_LEFT + 30.0,
+                        "even: towards the upright page's left"
+                    );
+                }
+                continue;
+            }
+            let number =
+                r.lo.lines(page)
+                    .into_iter()
+                    .find(|l| l.y > BODY_BOTTOM && l.text().contains('—'))
+                    .unwrap_or_else(|| panic!("{name}: page {page} has no number"));
+            assert!(
+                number
+                    .glyphs
+                    .iter()
+                    .all(|g| g.font.contains("NotoSerifCJK")),
+                "{name}: 宋体"
+            );
+            assert_near(number.glyphs[0].size, 14.0, 0.1, "4号");
+            // On the baseline of notice's own number (its dash 7mm under the
+            // 版心, which the layout tests measure).
+            let ours = r
+                .ours
+                .lines(page.min(r.ours.pages))
+                .into_iter()
+                .find(|l| l.y > BODY_BOTTOM && l.text().contains('—'))
+                .unwrap();
+            assert_near(number.y, ours.y, 1.0, &format!("{name} p{page}: number"));
+            let edge = 14.0 * 25.4 / 72.0;
+            if page % 2 == 1 {
+                assert_near(
+                    number.right(),
+                    BODY_RIGHT - edge,
+                    1.0,
+                    "odd pages: right, one character in",
+                );
+            } else {
+                assert_near(
+                    number.left(),
+                    MARGIN_LEFT + edge,
+                    1.0,
+                    "even pages: left, one character in",
+                );
+            }
+        }
+    }
+    // None on the first page of a 信函.
+    let letter = get("letter");
+    assert!(
+        letter
+            .lo
+            .lines(1)
+            .iter()
+            .all(|l| !(l.y > BODY_BOTTOM && l.text().contains('1')))
+    );
+    let xml = part(&letter.docx, "word/document.xml");
+    assert!(xml.contains("<w:titlePg"), "first page footer of its own");
+    let settings = part(&letter.docx, "word/settings.xml");
+    assert!(settings.contains("evenAndOddHeaders"));
+    let footer = part(&get("upward-request").docx, "word/footer1.xml");
+    assert!(footer.contains("PAGE"), "a PAGE field");
+}
+
+#[test]
+fn the_imprint_sits_at_the_foot_of_the_last_page() {
+    for name in ["yonghe-notice", "upward-request", "every-element", "joint3"] {
+        let r = get(name);
+        let last = r.lo.pages;
+        let rules: Vec<_> =
+            r.lo.rules
+                .iter()
+                .filter(|l| l.page == last && (l.x2 - l.x1).abs() > 150.0)
+                .collect();
+        let bottom = rules.iter().map(|l| l.y1).fold(0.0, f64::max);
+        assert_near(bottom, BODY_BOTTOM, 0.5, &format!("{name}: last rule"));
+        let outer: Vec<_> = rules
+            .iter()
+            .filter(|l| (l.y1 - bottom).abs() < 0.1)
+            .collect();
+        assert_near(outer[0].weight, 0.35, 0.05, "outer rule 0.35mm");
+        for l in &rules {
+            assert_near(
+                l.x1.min(l.x2),
+                MARGIN_LEFT,
+                0.3,
+                &format!("{name}: rule from the 版心's edge"),
+            );
+        }
+        let text = r.lo.page_text(last);
+        assert!(
+            text.contains("抄送") && text.contains("印发"),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[test]
+fn tables_repeat_their_header_and_landscape_attachments_turn() {
+    let r = get("csv9");
+    let xml = part(&r.docx, "word/document.xml");
+    assert!(xml.contains("<w:tblHeader />"), "header rows repeat");
+    assert!(xml.contains(r#"w:orient="landscape""#));
+    let turned: Vec<usize> = (1..=r.lo.pages)
+        .filter(|&p| r.lo.page_sizes[p - 1].0 > r.lo.page_sizes[p - 1].1)
+        .collect();
+    assert!(!turned.is_empty());
+    // The header row is on every turned page.
+    for &p in &turned {
+        assert!(
+            r.lo.page_text(p).contains("企业"),
+            "page {p}: {}",
+            r.lo.page_text(p)
+        );
+    }
+}
+
+/// The DOCX notice writes, built again through `notice import`, gives the
+/// plan's text twin back word for word and line for line.
+#[test]
+fn the_docx_imports_back_to_the_same_twin() {
+    let dir = scratch("docx-round-trip");
+    for (name, r) in rendered() {
+        let docx = dir.join(format!("{name}.docx"));
+        std::fs::copy(&r.docx, &docx).unwrap();
+        let out = notice(&[
+            "build",
+            "--no-system-fonts",
+            "--format",
+            "txt",
+            docx.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let again = std::fs::read_to_string(docx.with_extension("txt")).unwrap();
+        if again != r.twin {
+            let first = r.twin.lines().zip(again.lines()).position(|(a, b)| a != b);
+            panic!(
+                "{name}: the imported DOCX's twin differs at line {:?}:\n{:?}\n{:?}",
+                first.map(|l| l + 1),
+                first.and_then(|l| r.twin.lines().nth(l)),
+                first.and_then(|l| again.lines().nth(l)),
+            );
+        }
+    }
+}
