@@ -738,3 +738,38 @@ fn the_pdf_reads_in_the_order_of_the_text_twin_in_letters_and_upward_notices() {
         }
     }
 }
+
+#[test]
+fn dates_numbers_and_short_cells_stay_whole_in_tables() {
+    let is_whole = |cell: &str| {
+        let n = cell.chars().count();
+        (n > 0 && n <= 4)
+            || (n > 0
+                && cell
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ".,:/%+-".contains(c)))
+            || cell.ends_with('日') && cell.contains('月') && !cell.contains('年')
+    };
+    let mut checked = 0;
+    for name in ["wide11", "split-table", "every-element", "markdown-joint"] {
+        let b = &batch().docs[name];
+        let table_lines: Vec<String> = b
+            .pdf
+            .all_lines()
+            .into_iter()
+            .filter(|l| !turned(&b.pdf, l.page) && l.glyphs.iter().all(|g| g.size < 15.5))
+            .map(|l| l.text().replace(' ', ""))
+            .collect();
+        for row in b.text.lines().filter(|l| l.contains('\t')) {
+            for cell in row.split('\t').map(str::trim).filter(|c| is_whole(c)) {
+                let cell = cell.replace(' ', "");
+                assert!(
+                    table_lines.iter().any(|l| l.contains(&cell)),
+                    "{name}: the cell {cell:?} is broken across lines"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 100, "{checked} cells checked");
+}
