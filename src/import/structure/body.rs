@@ -1,0 +1,207 @@
+//! The body's blocks: wrapped lines joined, headings by their numbers,
+//! run-in headings split, tables.
+
+use super::*;
+
+impl Recogniser<'_> {
+    /// Blocks of a body: wrapped lines joined, headings by their numbers,
+    /// run-in headings split from their paragraphs, tables.
+    pub fn blocks(&mut self, lines: &[Line]) -> Vec<Block> {
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut k = 0;
+        while k < lines.len() {
+            let line = &lines[k];
+            if line.cells.is_some() {
+                let mut rows = Vec::new();
+                while let Some(cells) = lines.get(k).and_then(|l| l.cells.clone()) {
+                    rows.push(cells);
+                    k += 1;
+                }
+                let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+                for row in &mut rows {
+                    row.resize(width, String::new());
+                }
+                blocks.push(Block::Table(rows));
+                continue;
+            }
+            // A paragraph and the wrapped lines that continue it.
+            let mut text = line.text.clone();
+            let mut last_len = chars(&line.text);
+            let mut joined = 0;
+            k += 1;
+            while self.joins_wrapped
+                && let Some(next) = lines.get(k)
+                && line.heading.is_none()
+                // A numbered line in a heading's face continues in that
+                // face, or when a run-in heading's paragraph follows it.
+                && (line.face.is_none()
+                    || numbered(&line.text) && (next.face == line.face || text.contains('。')))
+                && !line.centered
+                && last_len >= 15
+                && !ends_sentence(&text)
+                && next.cells.is_none()
+                && next.heading.is_none()
+                && !numbered(&next.text)
+                && !is_element_line(&next.text)
+                && !(self.indent_marks_paragraphs && next.indented)
+            {
+                let latin = text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && next.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+                if latin {
+                    text.push(' ');
+                }
+                text.push_str(&next.text);
+                last_len = chars(&next.text);
+                joined += 1;
+                k += 1;
+            }
+            if joined > 0 {
+                self.notes
+                    .add(line.at, "joined lines a hard wrap had broken");
+            }
+            self.push_text(&mut blocks, line, text);
+        }
+        self.infer_missing_first_heading(&mut blocks, lines);
+        // A heading that ends with `。` runs into the paragraph after it
+        // (GB/T 9704's run-in headings); one the draft set on its own line
+        // before a paragraph stays a line of its own as a paragraph.
+        for (at, line) in std::mem::take(&mut self.standalone) {
+            if matches!(blocks.get(at + 1), Some(Block::Paragraph(_)))
+                && let Some(Block::Heading { text, .. }) = blocks.get(at)
+            {
+                let text = text.clone();
+                self.notes.add(line, "a numbered line ending in 。 before a paragraph is kept as a paragraph (as a heading it would run into the paragraph)");
+                blocks[at] = Block::Paragraph(text);
+            }
+        }
+        blocks
+    }
+
+    /// A paragraph's text as a heading (perhaps run-in) or a paragraph.
+    fn push_text(&mut self, blocks: &mut Vec<Block>, line: &Line, mut text: String) {
+        if let Some(level) = line.heading {
+            // A Markdown heading: its number's form says its level (`## 一、`
+            // is a first level) and it is read as a numbered line below;
+            // without a number notice numbers it.
+            if let Some(n) = explicit_number(&text) {
+                if n.level != level {
+                    self.notes.add(
+                        line.at,
+                        format!(
+                            "a heading numbered “{}” is of level {}",
+                            text[..n.len].trim_end(),
+                            n.level
+                        ),
+                    );
+                }
+            } else {
+                match text
+                    .find('。')
+                    .map(|p| p + '。'.len_utf8())
+                    .filter(|&p| p < text.len())
+                {
+                    Some(p) => {
+                        blocks.push(Block::Heading {
+                            level: level.clamp(1, 4),
+                            text: text[..p].to_string(),
+                        });
+                        blocks.push(Block::Paragraph(text[p..].trim_start().to_string()));
+                    }
+                    None => blocks.push(Block::Heading {
+                        level: level.clamp(1, 4),
+                        text,
+                    }),
+                }
+                return;
+            }
+        }
+        if let Some(m) = UNREAD_NUMBER.find(&text) {
+            // `(-)`: the next number of level 2 under its parent.
+            let siblings = blocks
+                .iter()
+                .rev()
+                .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
+                .filter(|b| matches!(b, Block::Heading { level: 2, .. }))
+                .count() as u32;
+            let number = heading_number(2, siblings + 1);
+            self.notes.add(
+                line.at,
+                format!(
+                    "read the damaged number “{}” as “{number}” from its place among its siblings",
+                    m.as_str().trim()
+                ),
+            );
+            text = format!("{number}{}", &text[m.end()..]);
+        }
+        let Some(number) = explicit_number(&text) else {
+            if line.face == Some(Face::Hei) && chars(&text) <= 30 && !ends_sentence(&text) {
+                self.notes.add(
+                    line.at,
+                    "set in 黑体 like a heading but without a number: kept as a paragraph",
+                );
+            }
+            blocks.push(Block::Paragraph(text));
+            return;
+        };
+        let rest = text[number.len..].trim_start().to_string();
+        let canonical = heading_number(number.level, number.value);
+        if !number.canonical || text[..number.len].trim_end() != canonical {
+            self.notes.add(
+                line.at,
+                format!(
+                    "wrote the heading number “{}” as “{canonical}”",
+                    text[..number.len].trim_end()
+                ),
+            );
+        }
+        // A run-in heading: its first sentence is the heading.
+        match rest.find('。') {
+            Some(p) if p + '。'.len_utf8() < rest.len() => {
+                let (head, para) = rest.split_at(p + '。'.len_utf8());
+                blocks.push(Block::Heading {
+                    level: number.level,
+                    text: format!("{canonical}{head}"),
+                });
+                blocks.push(Block::Paragraph(para.to_string()));
+            }
+            _ => {
+                if rest.ends_with('。') {
+                    self.standalone.push((blocks.len(), line.at));
+                }
+                blocks.push(Block::Heading {
+                    level: number.level,
+                    text: format!("{canonical}{rest}"),
+                })
+            }
+        }
+    }
+
+    /// A first heading OCR or a web page left without its `一、`: a short line
+    /// before `（一）`, when the next first-level heading is `二、`.
+    fn infer_missing_first_heading(&mut self, blocks: &mut [Block], lines: &[Line]) {
+        let level_one = |b: &Block| matches!(b, Block::Heading { level: 1, .. });
+        let Some(second) = blocks.iter().position(level_one) else {
+            return;
+        };
+        let Block::Heading { text, .. } = &blocks[second] else {
+            return;
+        };
+        if !text.starts_with("二、") {
+            return;
+        }
+        let candidate = (0..second).find(|&b| {
+            matches!(&blocks[b], Block::Paragraph(t) if chars(t) <= 30 && !ends_sentence(t))
+                && matches!(blocks.get(b + 1), Some(Block::Heading { level: 2, text }) if text.starts_with("（一）"))
+        });
+        if let Some(b) = candidate
+            && let Block::Paragraph(t) = &blocks[b]
+        {
+            let at = lines.iter().find(|l| l.text == *t).map_or(0, |l| l.at);
+            self.notes.add(at, "took this line for the first heading, its “一、” lost (the next is “二、”); check it");
+            blocks[b] = Block::Heading {
+                level: 1,
+                text: format!("一、{t}"),
+            };
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! 版头 and 标题: marks, numbers, 签发人 and a title over several lines.
+
+use super::*;
+
+impl Recogniser<'_> {
+    /// 版头: returns the index after it.
+    pub(super) fn header(&mut self, doc: &mut Doc) -> usize {
+        let lines = self.lines;
+        let mut i = 0;
+        let mut pending: Vec<String> = Vec::new();
+        while i < lines.len() {
+            let line = &lines[i];
+            let t = line.text.as_str();
+            if doc.format == Some(DocumentFormat::Minutes)
+                && let Some(c) = OFFICE_DATE.captures(t)
+            {
+                doc.signature = vec![c[1].to_string()];
+                doc.date = parse_date(&c[2]);
+                self.notes.add(
+                    line.at,
+                    "read the office and date under the 纪要's mark as its 署名 and 成文日期",
+                );
+                i += 1;
+                continue;
+            }
+            if let Some(cells) = &line.cells {
+                // `份号⇥发文字号` (信函), `发文字号⇥签发人：…`, `发文字号⇥name`.
+                let mut used = false;
+                for cell in cells.iter().filter(|c| !c.is_empty()) {
+                    if COPY_NUMBER.is_match(cell) {
+                        doc.copy_number = Some(cell.clone());
+                    } else if let Some(n) = number_of(cell) {
+                        doc.number = Some(n);
+                    } else if let Some(c) = SIGNERS.captures(cell) {
+                        doc.signers.extend(split_names(&c[1]));
+                    } else if !doc.signers.is_empty()
+                        && cells.len() == 2
+                        && split_names(cell).iter().all(|n| chars(n) <= 6)
+                    {
+                        doc.signers.extend(split_names(cell));
+                    } else {
+                        break;
+                    }
+                    used = true;
+                }
+                if !used {
+                    break;
+                }
+                if !pending.is_empty() && doc.mark.is_none() {
+                    doc.mark = Some(pending.remove(0));
+                    doc.format = Some(DocumentFormat::Letter);
+                }
+                i += 1;
+                continue;
+            }
+            if i == 0 && COPY_NUMBER.is_match(t) {
+                doc.copy_number = Some(t.to_string());
+            } else if let Some(c) = SECRECY.captures(t).filter(|_| doc.title.is_none()) {
+                doc.secrecy = Some(c[1].to_string());
+                doc.secrecy_period = c.get(2).map(|m| m.as_str().to_string());
+            } else if URGENCY.is_match(t) {
+                doc.urgency = Some(t.to_string());
+            } else if let Some(signers) = signers_in(t) {
+                if let Some(n) = signers.0 {
+                    doc.number = Some(n);
+                }
+                doc.signers.extend(signers.1);
+            } else if let Some(n) = number_of(t) {
+                doc.number = Some(n);
+                if pending.len() == 1 && doc.mark.is_none() {
+                    doc.mark = pending.pop();
+                    doc.format = Some(DocumentFormat::Letter);
+                }
+            } else if doc.format == Some(DocumentFormat::Order) && ORDER_NUMBER.is_match(t)
+                || doc.format == Some(DocumentFormat::Minutes) && MINUTES_NUMBER.is_match(t)
+            {
+                doc.number = Some(t.split_whitespace().collect());
+            } else if t == "文件" && !pending.is_empty() {
+                doc.mark_issuers = std::mem::take(&mut pending);
+                doc.format = Some(DocumentFormat::File);
+            } else if doc.mark.is_none()
+                && doc.mark_issuers.is_empty()
+                && chars(t) <= 40
+                && line.cells.is_none()
+                && !t.contains(['。', '，', '：'])
+            {
+                let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
+                if t.ends_with("文件") && chars(t) > 2 {
+                    doc.mark = Some(t.to_string());
+                    doc.format = Some(DocumentFormat::File);
+                } else if t.ends_with('令') && ORDER_NUMBER.is_match(next) {
+                    doc.mark = Some(t.to_string());
+                    doc.format = Some(DocumentFormat::Order);
+                } else if t.ends_with("纪要")
+                    && (MINUTES_NUMBER.is_match(next) || number_of(next).is_some())
+                {
+                    doc.mark = Some(t.to_string());
+                    doc.format = Some(DocumentFormat::Minutes);
+                } else if ORGANISATION.is_match(t) && pending.len() < 8 {
+                    pending.push(t.to_string());
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        // Names that led to no mark are the title or the body.
+        if !pending.is_empty() {
+            return i - pending.len();
+        }
+        if let Some(number) = &doc.number
+            && let Some(original) = lines[..i].iter().find(|l| {
+                l.text.contains(number.trim_end_matches('号'))
+                    || number_of(&l.text).as_ref() == Some(number)
+            })
+            && !original.text.contains(number.as_str())
+            && !original.cells.as_ref().is_some_and(|c| c.contains(number))
+        {
+            self.notes.add(
+                original.at,
+                format!("wrote the 发文字号 as {number} (六角括号 〔〕, no 第, no leading zeros)"),
+            );
+        }
+        i
+    }
+
+    /// 标题: one line, or several (a title broken over lines, perhaps with
+    /// blank lines between). Returns the index after it.
+    pub(super) fn title(&mut self, doc: &mut Doc, mut i: usize) -> usize {
+        let lines = self.lines;
+        if doc.format == Some(DocumentFormat::Order) {
+            return i;
+        }
+        // A Markdown draft's first `#` heading without a number is its title.
+        let markdown_title =
+            |l: &Line| i == 0 && l.heading == Some(1) && explicit_number(&l.text).is_none();
+        let Some(first) = lines.get(i).filter(|l| title_like(l) || markdown_title(l)) else {
+            return i;
+        };
+        if markdown_title(first) {
+            doc.title = Some(first.text.clone());
+            return i + 1;
+        }
+        let has_header = doc.mark.is_some() || doc.number.is_some() || !doc.mark_issuers.is_empty();
+        let next = lines.get(i + 1);
+        let looks_like_title = has_header
+            || first.centered
+            || first.face == Some(Face::Display)
+            || DOCUMENT_KIND.is_match(&first.text)
+            || next.is_some_and(|n| {
+                n.text.ends_with('：') || chars(&n.text) > chars(&first.text) + 10 || title_like(n)
+            });
+        if !looks_like_title {
+            return i;
+        }
+        let mut title = first.text.clone();
+        i += 1;
+        while let Some(line) = lines.get(i).filter(|l| title_like(l)) {
+            if similar(&title, &line.text) >= 0.7 {
+                // A web page repeats its title, the second often complete.
+                self.notes.add(
+                    line.at,
+                    "dropped a repeated title line (the later one is kept)",
+                );
+                title = line.text.clone();
+                i += 1;
+                continue;
+            }
+            if DOCUMENT_KIND.is_match(&title) {
+                break;
+            }
+            // A title broken over lines ends with its kind (通知, 请示 …)
+            // within three lines, and the body follows.
+            let end = (i..(i + 3).min(lines.len()))
+                .take_while(|&k| title_like(&lines[k]))
+                .find(|&k| DOCUMENT_KIND.is_match(&lines[k].text));
+            let after_is_body = |k: usize| {
+                lines.get(k + 1).is_none_or(|a| {
+                    !title_like(a) || a.text.ends_with('：') || NUMBER.is_match(&a.text)
+                })
+            };
+            let Some(end) = end.filter(|&k| after_is_body(k)) else {
+                break;
+            };
+            for line in &lines[i..=end] {
+                title.push_str(&line.text);
+                self.notes.add(line.at, "joined a title broken over lines");
+            }
+            i = end + 1;
+            break;
+        }
+        doc.title = Some(title);
+        i
+    }
+}
+
+/// `签发人：…` on a line, perhaps after the 发文字号.
+fn signers_in(t: &str) -> Option<(Option<String>, Vec<String>)> {
+    let at = t.find("签发人")?;
+    let (before, after) = t.split_at(at);
+    let names = SIGNERS.captures(after)?;
+    let number = number_of(before.trim());
+    if !before.trim().is_empty() && number.is_none() {
+        return None;
+    }
+    Some((number, split_names(&names[1])))
+}

@@ -1,0 +1,409 @@
+//! Recognising a 公文's elements in a draft's lines, in the order GB/T 9704
+//! prints them: 版头 (份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人),
+//! 标题, 主送, 正文 with its four levels of headings and its tables, 附件说明,
+//! 署名, 成文日期, 附注, an enclosed document, attachments, 版记. A draft may
+//! have any subset; what is not recognised stays body text.
+
+mod attachments;
+mod body;
+mod header;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Notes;
+use super::draft::{Face, Line};
+use super::repair::ORGANISATION;
+use crate::compose::numbering::explicit_number;
+use crate::gbt9704::{DocumentFormat, heading_number};
+
+pub use attachments::default_labels;
+use attachments::list_titles;
+
+/// A draft's elements, as the plan will hold them.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Doc {
+    pub format: Option<DocumentFormat>,
+    pub copy_number: Option<String>,
+    pub secrecy: Option<String>,
+    pub secrecy_period: Option<String>,
+    pub urgency: Option<String>,
+    /// The 发文机关标志 as printed (one line).
+    pub mark: Option<String>,
+    /// A joint mark's issuers, stacked beside one `文件`.
+    pub mark_issuers: Vec<String>,
+    pub number: Option<String>,
+    pub signers: Vec<String>,
+    pub title: Option<String>,
+    pub to: Option<String>,
+    pub body: Vec<Block>,
+    /// Titles in the 附件说明.
+    pub listed: Vec<String>,
+    pub signature: Vec<String>,
+    pub date: Option<(u16, u8, u8)>,
+    pub note: Option<String>,
+    pub attendees: Vec<String>,
+    pub absentees: Vec<String>,
+    pub observers: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    pub cc: Option<String>,
+    pub printed_by: Option<String>,
+    pub printed_on: Option<(u16, u8, u8)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading of level 1..=4, with its number as printed (none when a
+    /// Markdown draft left the numbering to notice).
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(String),
+    /// Rows of cells, the first the header.
+    Table(Vec<Vec<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// The label as printed (`附件`, `附件2`); empty for an enclosed document.
+    pub label: String,
+    pub title: String,
+    pub body: Vec<Block>,
+    pub listed: bool,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid pattern")
+}
+
+static COPY_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{6}$"));
+static SECRECY: LazyLock<Regex> = LazyLock::new(|| re(r"^(绝密|机密|秘密)(?:\s*[★*]\s*(\S+))?$"));
+static URGENCY: LazyLock<Regex> = LazyLock::new(|| re(r"^(特急|加急)$"));
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?P<prefix>[\p{Han}A-Za-z]{0,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*号$",
+    )
+});
+static ORDER_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*号$"));
+static MINUTES_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*期$"));
+static SIGNERS: LazyLock<Regex> = LazyLock::new(|| re(r"^签发人[:：]\s*(.*)$"));
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"));
+static CHINESE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$",
+    )
+});
+static ATTACHMENT_LIST: LazyLock<Regex> = LazyLock::new(|| re(r"^附\s*件\s*[:：]\s*(.*)$"));
+static ATTACHMENT_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^附\s*件\s*([0-9A-Za-z一二三四五六七八九十]{0,3})$"));
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+)\s*[.．、]\s*(.+)$"));
+static CC: LazyLock<Regex> = LazyLock::new(|| re(r"^抄\s*送\s*[:：]\s*(.*)$"));
+static PRINTED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:(.+?)\s+)?(\d{4})年(\d{1,2})月(\d{1,2})日\s*印发$"));
+static NAMES: LazyLock<Regex> = LazyLock::new(|| re(r"^(出\s*席|请\s*假|列\s*席)\s*[:：]\s*(.*)$"));
+/// A 纪要's office and date on one line under its mark.
+static OFFICE_DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(\S{2,30}?)(?:\s{2,}|\u{3000}+|\t)(\d{4}年\d{1,2}月\d{1,2}日)$"));
+static NOTE: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(](.+)[）)]$"));
+/// A heading number OCR could not read: `(-)` for `（一）`, `（二）` …
+static UNREAD_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(]\s*[-—－]\s*[）)]\s*"));
+/// What the names of 公文 end with (7.3.2: 发文机关名称 + 事由 + 文种).
+static DOCUMENT_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要|方案|办法|规定|细则|要点|计划|规划|总结|条例|规则|制度|预案|标准|名单|表|书|说明|情况)$",
+    )
+});
+/// A body's closing words, never part of the 署名.
+static CLOSER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(特此|此复|此函|妥否|以上|请批示|请审阅|当否)"));
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Ends a sentence, or a line that introduces what follows (`：`). A `；`
+/// ends a clause inside a paragraph, so a line may wrap after it.
+fn ends_sentence(s: &str) -> bool {
+    let mut rev = s.chars().rev();
+    match rev.next() {
+        Some('。' | '！' | '？' | '：' | '…') => true,
+        Some('”' | '’' | '）' | ')' | '」' | '』') => {
+            matches!(rev.next(), Some('。' | '！' | '？' | '…'))
+        }
+        _ => false,
+    }
+}
+
+/// A heading number in any form, or one OCR could not read.
+fn numbered(text: &str) -> bool {
+    explicit_number(text).is_some() || UNREAD_NUMBER.is_match(text)
+}
+
+/// Lines that are part of a signature: short names, no punctuation.
+fn name_like(line: &Line) -> bool {
+    let t = &line.text;
+    line.cells.is_none()
+        && (2..=30).contains(&chars(t))
+        && !t.contains(['。', '，', '；', '：', ':', '、', '！', '？'])
+        && !numbered(t)
+        && !DATE.is_match(t)
+        && !CHINESE_DATE.is_match(t)
+        && !CLOSER.is_match(t)
+        && !ATTACHMENT_LABEL.is_match(t)
+}
+
+/// Lines that may be a title (or part of one).
+fn title_like(line: &Line) -> bool {
+    let t = &line.text;
+    line.cells.is_none()
+        && line.heading.is_none()
+        && (2..=80).contains(&chars(t))
+        && !t.ends_with(['。', '；', '，', '：', ':', '！', '？'])
+        && !numbered(t)
+        && !is_element_line(t)
+}
+
+/// Lines that start an element after the body.
+fn is_element_line(t: &str) -> bool {
+    ATTACHMENT_LIST.is_match(t)
+        || ATTACHMENT_LABEL.is_match(t)
+        || DATE.is_match(t)
+        || CHINESE_DATE.is_match(t)
+        || CC.is_match(t)
+        || PRINTED.is_match(t)
+        || NAMES.is_match(t)
+}
+
+fn parse_date(t: &str) -> Option<(u16, u8, u8)> {
+    if let Some(c) = DATE.captures(t) {
+        return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+    }
+    let c = CHINESE_DATE.captures(t)?;
+    let year: String = c[1]
+        .chars()
+        .map(|ch| match ch {
+            '〇' | '○' | '零' => '0',
+            d => char::from_digit(
+                "零一二三四五六七八九"
+                    .chars()
+                    .position(|x| x == d)
+                    .unwrap_or(0) as u32,
+                10,
+            )
+            .unwrap_or('0'),
+        })
+        .collect();
+    let small = |s: &str| crate::compose::numbering::parse_chinese_numeral(s);
+    Some((year.parse().ok()?, small(&c[2])? as u8, small(&c[3])? as u8))
+}
+
+/// The 发文字号 in the standard's form: 六角括号, no 第, no leading zeros.
+pub fn number_of(t: &str) -> Option<String> {
+    let c = NUMBER.captures(t)?;
+    Some(format!("{}〔{}〕{}号", &c["prefix"], &c["year"], &c["seq"]))
+}
+
+/// Names apart by ideographic spaces, spaces, `、` or `，`.
+fn split_names(t: &str) -> Vec<String> {
+    t.split(['\u{3000}', ' ', '、', '，', ',', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Similarity of two titles by their Chinese characters (0..=1).
+fn similar(a: &str, b: &str) -> f64 {
+    let keep = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    strsim::normalized_levenshtein(&keep(a), &keep(b))
+}
+
+pub struct Recogniser<'a> {
+    lines: &'a [Line],
+    notes: &'a mut Notes,
+    /// Text drafts: hard-wrapped lines may be joined.
+    pub joins_wrapped: bool,
+    /// Paragraphs are marked by indents (some lines indented, not all).
+    indent_marks_paragraphs: bool,
+    /// Headings of the current body that end in `。` on a line of their own
+    /// (block index, line).
+    standalone: Vec<(usize, usize)>,
+}
+
+impl<'a> Recogniser<'a> {
+    pub fn new(lines: &'a [Line], notes: &'a mut Notes, joins_wrapped: bool) -> Recogniser<'a> {
+        let prose: Vec<&Line> = lines.iter().filter(|l| l.cells.is_none()).collect();
+        let indented = prose.iter().filter(|l| l.indented).count();
+        let indent_marks_paragraphs =
+            indented * 10 >= prose.len() && indented * 10 < prose.len() * 9;
+        Recogniser {
+            lines,
+            notes,
+            joins_wrapped,
+            indent_marks_paragraphs,
+            standalone: Vec::new(),
+        }
+    }
+
+    pub fn recognise(mut self) -> Doc {
+        let lines = self.lines;
+        let mut doc = Doc::default();
+        let mut i = self.header(&mut doc);
+        i = self.title(&mut doc, i);
+        // A 发文字号 under the title (web reprints put it there).
+        if doc.number.is_none()
+            && let Some(n) = lines.get(i).and_then(|l| number_of(&l.text))
+        {
+            doc.number = Some(n);
+            i += 1;
+        }
+        if let Some(line) = lines.get(i)
+            && doc.format != Some(DocumentFormat::Order)
+            && line.cells.is_none()
+            && (line.text.ends_with('：') || line.text.ends_with(':'))
+            && !(self.indent_marks_paragraphs && line.indented)
+            && chars(&line.text) <= 120
+            && !line.text.contains('。')
+            && !numbered(&line.text)
+            && !is_element_line(&line.text)
+        {
+            doc.to = Some(line.text.trim_end_matches(['：', ':']).to_string());
+            i += 1;
+        }
+
+        // The body runs to the first element after it.
+        let end = (i..lines.len())
+            .find(|&k| is_element_line(&lines[k].text))
+            .unwrap_or(lines.len());
+        // A 署名 stands right above a date.
+        if end < lines.len() && parse_date(&lines[end].text).is_some() {
+            let mut start = end;
+            while start > i
+                && end - start < 6
+                && name_like(&lines[start - 1])
+                && !(self.indent_marks_paragraphs && lines[start - 1].indented)
+            {
+                start -= 1;
+            }
+            doc.signature = signature_lines(&lines[start..end]);
+            doc.body = self.blocks(&lines[i..start]);
+        } else {
+            doc.body = self.blocks(&lines[i..end]);
+        }
+        let mut k = end;
+        if let Some(list) = lines.get(k).and_then(|l| ATTACHMENT_LIST.captures(&l.text)) {
+            let first = list[1].to_string();
+            k += 1;
+            let mut items = vec![first];
+            while let Some(c) = lines.get(k).and_then(|l| LIST_ITEM.captures(&l.text)) {
+                if lines[k].cells.is_some() {
+                    break;
+                }
+                items.push(c[0].to_string());
+                k += 1;
+            }
+            doc.listed = list_titles(items);
+            // 署名 lines between the list and the date.
+            let start = k;
+            while k < lines.len() && k - start < 6 && name_like(&lines[k]) {
+                k += 1;
+            }
+            if lines.get(k).and_then(|l| parse_date(&l.text)).is_some() {
+                doc.signature = signature_lines(&lines[start..k]);
+            } else {
+                k = start;
+            }
+        }
+        // 纪要: who attended.
+        while let Some(c) = lines.get(k).and_then(|l| NAMES.captures(&l.text)) {
+            // Names apart by `，` or ideographic spaces; `、` joins parts of
+            // one entry (县政府办公室、县应急管理局主要负责同志).
+            let names: Vec<String> = c[2]
+                .split(['，', ',', '\u{3000}'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            match c[1].chars().next() {
+                Some('出') => doc.attendees = names,
+                Some('请') => doc.absentees = names,
+                _ => doc.observers = names,
+            }
+            k += 1;
+        }
+        if let Some(date) = lines.get(k).and_then(|l| parse_date(&l.text)) {
+            if CHINESE_DATE.is_match(&lines[k].text) {
+                self.notes.add(lines[k].at, "read the date in Chinese numerals as a date (printed in Arabic numerals, as GB/T 9704 asks)");
+            }
+            doc.date = Some(date);
+            k += 1;
+        }
+        if let Some(c) = lines
+            .get(k)
+            .and_then(|l| NOTE.captures(&l.text))
+            .filter(|_| chars(&lines[k].text) <= 200)
+        {
+            doc.note = Some(c[1].to_string());
+            k += 1;
+        }
+
+        // 版记, from the end.
+        let mut last = lines.len();
+        if last > k
+            && let Some(c) = PRINTED.captures(&lines[last - 1].text)
+        {
+            doc.printed_on = Some((
+                c[2].parse().unwrap_or(0),
+                c[3].parse().unwrap_or(0),
+                c[4].parse().unwrap_or(0),
+            ));
+            last -= 1;
+            match c.get(1) {
+                Some(by) => doc.printed_by = Some(by.as_str().trim().to_string()),
+                None if last > k && name_like(&lines[last - 1]) => {
+                    doc.printed_by = Some(lines[last - 1].text.clone());
+                    last -= 1;
+                }
+                None => {}
+            }
+        }
+        if let Some(c) = (k..last).rev().find(|&c| CC.is_match(&lines[c].text)) {
+            let mut cc = CC
+                .captures(&lines[c].text)
+                .map(|m| m[1].to_string())
+                .unwrap_or_default();
+            for line in &lines[c + 1..last] {
+                cc.push_str(&line.text);
+            }
+            doc.cc = Some(cc.trim_end_matches(['。', '.']).to_string());
+            last = c;
+        }
+        self.attachments(&mut doc, k, last);
+        doc
+    }
+}
+
+/// 署名 lines; joint issuers set side by side on one line (apart by two
+/// or more ideographic spaces, or four spaces) are one name each.
+fn signature_lines(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            WIDE_GAP
+                .split(&l.text)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+static WIDE_GAP: LazyLock<Regex> = LazyLock::new(|| re(r"\u{3000}{2,}| {4,}|\t"));
