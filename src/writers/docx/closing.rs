@@ -483,6 +483,17 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
     }
 }
 
+/// One line of the 版记: a cell across the 版心, at least a line high.
+fn imprint_row(p: Paragraph, height: f32) -> TableRow {
+    TableRow::new(vec![
+        TableCell::new()
+            .width(body_width() as usize, WidthType::Dxa)
+            .add_paragraph(p),
+    ])
+    .row_height(height)
+    .height_rule(HeightRule::AtLeast)
+}
+
 /// 版记 at the foot of the last page: a floating table whose last rule is
 /// the 版心's bottom edge (rules of 0.35mm outside, 0.25mm between); a
 /// 信函 has a 抄送 line and no rules.
@@ -519,15 +530,7 @@ pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
             )
             .add_run(text("抄送：").size(half_points))
             .add_run(text(cc).size(half_points));
-        rows.push(
-            TableRow::new(vec![
-                TableCell::new()
-                    .width(body_width() as usize, WidthType::Dxa)
-                    .add_paragraph(p),
-            ])
-            .row_height(row_height)
-            .height_rule(HeightRule::AtLeast),
-        );
+        rows.push(imprint_row(p, row_height));
     }
     if printed {
         let mut p = paragraph().add_tab(
@@ -543,15 +546,7 @@ pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
                 .add_run(Run::new().add_tab())
                 .add_run(text(on).size(half_points));
         }
-        rows.push(
-            TableRow::new(vec![
-                TableCell::new()
-                    .width(body_width() as usize, WidthType::Dxa)
-                    .add_paragraph(p),
-            ])
-            .row_height(row_height)
-            .height_rule(HeightRule::AtLeast),
-        );
+        rows.push(imprint_row(p, row_height));
     }
     let outer = (GEOMETRY.imprint_outer_rule * 72.0 / 25.4 * 8.0).round() as usize;
     let inner = (GEOMETRY.imprint_inner_rule * 72.0 / 25.4 * 8.0).round() as usize;

@@ -58,13 +58,8 @@ fn mark(m: &Mark, top_mm: f64, lines: i32, parts: &mut Vec<Part>) {
     let before = (f64::from(tw(top_mm)) - ink_offset).max(0.0).round() as i32;
     match &m.suffix {
         None => {
-            let text_ = m.lines.join("");
-            let scale = mark_scale(text_.chars().count(), 0.0);
             let after = (lines * PITCH - before - line).max(0);
-            let mut run = Run::new().add_text(&text_);
-            if scale < 100 {
-                run = run.stretch(scale);
-            }
+            let run = mark_run(&m.lines.join(""));
             parts.push(Part::par(
                 Paragraph::new()
                     .style(styles::MARK)
@@ -327,12 +322,7 @@ fn letter(doc: &Document, parts: &mut Vec<Part>) {
         let line = (f64::from(em) * 1.2).round() as i32;
         let ink_offset = f64::from(line) * 0.8 - f64::from(em) * 0.88;
         let y = tw(g.letter_mark_top) - ink_offset.round() as i32;
-        let text_ = m.lines.join("");
-        let scale = mark_scale(text_.chars().count(), 0.0);
-        let mut run = Run::new().add_text(&text_);
-        if scale < 100 {
-            run = run.stretch(scale);
-        }
+        let run = mark_run(&m.lines.join(""));
         parts.push(Part::par(
             Paragraph::new()
                 .style(styles::MARK)
@@ -397,4 +387,11 @@ pub fn rule_indents() -> (i32, i32) {
     let g = GEOMETRY;
     let start = (g.paper_width - g.letter_rule_length) / 2.0;
     (tw(start - g.margin_left), tw(start - g.margin_right()))
+}
+
+/// A one-line mark, narrowed by character scale when longer than the 版心.
+fn mark_run(text: &str) -> Run {
+    let scale = mark_scale(text.chars().count(), 0.0);
+    let run = Run::new().add_text(text);
+    if scale < 100 { run.stretch(scale) } else { run }
 }
