@@ -11,7 +11,6 @@
 
 mod support;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -182,16 +181,6 @@ fn get(name: &str) -> &'static Rendered {
     &rendered()[name]
 }
 
-fn part(docx: &Path, name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
-    let mut text = String::new();
-    zip.by_name(name)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
-
 /// The body lines of a page: 仿宋 text inside the 版心.
 fn body_lines(pdf: &Pdf, page: usize) -> Vec<Line> {
     pdf.lines(page)
@@ -233,7 +222,7 @@ fn every_face_is_a_bundled_one_under_its_office_name() {
             assert!(lo.font.contains("Bold"), "{name}: title in {}", lo.font);
         }
     }
-    let styles = part(&get("upward-request").docx, "word/styles.xml");
+    let styles = docx_part(&get("upward-request").docx, "word/styles.xml");
     for font in [
         "方正小标宋简体",
         "仿宋_GB2312",
@@ -261,7 +250,7 @@ fn every_face_is_a_bundled_one_under_its_office_name() {
 #[test]
 fn the_page_and_its_grid() {
     let r = get("upward-request");
-    let xml = part(&r.docx, "word/document.xml");
+    let xml = docx_part(&r.docx, "word/document.xml");
     assert!(xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#), "A4");
     assert!(
         xml.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#),
@@ -540,11 +529,11 @@ fn page_numbers_odd_right_even_left_under_the_body() {
             .iter()
             .all(|l| !(l.y > BODY_BOTTOM && l.text().contains('1')))
     );
-    let xml = part(&letter.docx, "word/document.xml");
+    let xml = docx_part(&letter.docx, "word/document.xml");
     assert!(xml.contains("<w:titlePg"), "first page footer of its own");
-    let settings = part(&letter.docx, "word/settings.xml");
+    let settings = docx_part(&letter.docx, "word/settings.xml");
     assert!(settings.contains("evenAndOddHeaders"));
-    let footer = part(&get("upward-request").docx, "word/footer1.xml");
+    let footer = docx_part(&get("upward-request").docx, "word/footer1.xml");
     assert!(footer.contains("PAGE"), "a PAGE field");
 }
 
@@ -584,7 +573,7 @@ fn the_imprint_sits_at_the_foot_of_the_last_page() {
 #[test]
 fn tables_repeat_their_header_and_landscape_attachments_turn() {
     let r = get("csv9");
-    let xml = part(&r.docx, "word/document.xml");
+    let xml = docx_part(&r.docx, "word/document.xml");
     assert!(xml.contains("<w:tblHeader />"), "header rows repeat");
     assert!(xml.contains(r#"w:orient="landscape""#));
     let turned: Vec<usize> = (1..=r.lo.pages)

@@ -522,18 +522,6 @@ fn bad_drafts_are_refused_with_their_place() {
     );
 }
 
-fn docx_part(path: &Path, name: &str) -> String {
-    use std::io::Read;
-    let file = std::fs::File::open(path).unwrap();
-    let mut zip = zip::ZipArchive::new(file).unwrap();
-    let mut text = String::new();
-    zip.by_name(name)
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
-
 #[test]
 fn check_fix_makes_the_same_safe_repairs_in_plans() {
     let dir = scratch("check-fix");

@@ -410,17 +410,7 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
             parts.push(Part::par(par));
         }
     }
-    parts.push(Part::par(
-        Paragraph::new()
-            .style(styles::DATE)
-            .indent(
-                Some(0),
-                Some(SpecialIndentType::FirstLine(0)),
-                Some(4 * CHAR),
-                None,
-            )
-            .add_run(text(&date)),
-    ));
+    parts.push(Part::par(date_line(&date)));
 }
 
 /// 命令: two blank lines, the title and the 签名章 (or name) 右空四字, a
@@ -469,18 +459,21 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
     parts.push(Part::par(par));
     if let Some(date) = &doc.date {
         parts.push(Part::par(blank()));
-        parts.push(Part::par(
-            Paragraph::new()
-                .style(styles::DATE)
-                .indent(
-                    Some(0),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(4 * CHAR),
-                    None,
-                )
-                .add_run(text(date)),
-        ));
+        parts.push(Part::par(date_line(date)));
     }
+}
+
+/// The 成文日期 右空四字.
+fn date_line(date: &str) -> Paragraph {
+    Paragraph::new()
+        .style(styles::DATE)
+        .indent(
+            Some(0),
+            Some(SpecialIndentType::FirstLine(0)),
+            Some(4 * CHAR),
+            None,
+        )
+        .add_run(text(date))
 }
 
 /// One line of the 版记: a cell across the 版心, at least a line high.
