@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use support::measure;
 use support::pdf::{Glyph, Line, Pdf};
 use support::*;
 
@@ -68,31 +69,6 @@ fn doc(name: &str) -> &'static Pdf {
     &batch().docs[name].pdf
 }
 
-fn turned(pdf: &Pdf, page: usize) -> bool {
-    pdf.glyphs
-        .iter()
-        .any(|g| g.page == page && g.angle.abs() > 1.0)
-}
-
-fn page_number(line: &Line) -> bool {
-    line.text().starts_with('—')
-}
-
-/// Lines of a page's content: not its page number.
-fn content(pdf: &Pdf, page: usize) -> Vec<Line> {
-    pdf.lines(page)
-        .into_iter()
-        .filter(|l| !page_number(l))
-        .collect()
-}
-
-fn em_bottom(line: &Line) -> f64 {
-    line.glyphs
-        .iter()
-        .map(Glyph::em_bottom)
-        .fold(f64::MIN, f64::max)
-}
-
 #[test]
 fn no_example_or_test_plan_breaks_a_rule_of_the_audit() {
     let b = batch();
@@ -113,42 +89,18 @@ fn no_example_or_test_plan_breaks_a_rule_of_the_audit() {
 fn a_page_followed_by_body_text_ends_at_most_three_lines_short_and_never_on_a_heading() {
     let mut measured = 0;
     for (name, b) in &batch().docs {
-        let pdf = &b.pdf;
-        for page in 1..pdf.pages {
-            if turned(pdf, page) || turned(pdf, page + 1) {
-                continue;
-            }
-            let next = content(pdf, page + 1);
-            // Exempt: pages before an attachment (its label heads the next
-            // page) and before a page of 版记 only (no 3号 仿宋 line).
-            let attachment = next.first().is_some_and(|l| l.text().starts_with("附件"));
-            let body_follows = next.iter().any(|l| {
-                l.glyphs
-                    .iter()
-                    .any(|g| g.font.contains("FandolFang") && (g.size - 16.0).abs() < 0.1)
-            });
-            if attachment || !body_follows {
-                continue;
-            }
-            let lines = content(pdf, page);
-            let last = lines
-                .iter()
-                .max_by(|a, b| a.y.total_cmp(&b.y))
-                .unwrap_or_else(|| panic!("{name}: page {page} is empty"));
-            let empty = ((BODY_BOTTOM - em_bottom(last)) / PITCH + 0.05).floor();
+        for end in measure::page_ends(&b.pdf) {
             assert!(
-                empty <= 3.0,
-                "{name}: page {page} ends {empty} lines short, after {:?}",
-                last.text()
+                end.empty <= 3.0,
+                "{name}: page {} ends {} lines short, after {:?}",
+                end.page,
+                end.empty,
+                end.last
             );
-            let heading = last
-                .glyphs
-                .iter()
-                .all(|g| g.font.contains("FandolHei") || g.font.contains("FandolKai"));
             assert!(
-                !heading,
-                "{name}: page {page} ends on the heading {:?}",
-                last.text()
+                !end.heading,
+                "{name}: page {} ends on the heading {:?}",
+                end.page, end.last
             );
             measured += 1;
         }
@@ -167,82 +119,12 @@ fn the_closing_takes_at_least_two_lines_of_the_body_with_it() {
         ("sealed-foot", "2024年5月20日"),
         ("yonghe-notice", "2020年6月1日"),
     ] {
-        let pdf = doc(name);
-        let date = pdf.find_line(date);
-        let body = content(pdf, date.page)
-            .into_iter()
-            .filter(|l| l.y < date.y - 2.5 * PITCH)
-            .filter(|l| l.glyphs.iter().all(|g| g.font.contains("FandolFang")))
-            .count();
+        let body = measure::body_lines_above_the_closing(doc(name), date);
         assert!(
             body >= 2,
-            "{name}: the closing on page {} has {body} body lines above it",
-            date.page
+            "{name}: the closing has {body} body lines above it"
         );
     }
-}
-
-/// A seal: the union of red shapes and strokes that touch, larger than
-/// 10mm (the header's red rule is thinner).
-struct Seal {
-    page: usize,
-    left: f64,
-    top: f64,
-    right: f64,
-    bottom: f64,
-}
-
-/// Seal red: a 签名章 may be a darker red than the mark.
-fn seal_red(c: [f64; 3]) -> bool {
-    c[0] > 0.6 && c[1] < 0.2 && c[2] < 0.2
-}
-
-fn seals(pdf: &Pdf) -> Vec<Seal> {
-    let mut seals: Vec<Seal> = Vec::new();
-    let shapes = pdf
-        .shapes
-        .iter()
-        .filter(|s| seal_red(s.color))
-        .map(|s| (s.page, s.left, s.top, s.right, s.bottom));
-    let strokes = pdf.rules.iter().filter(|r| seal_red(r.color)).map(|r| {
-        let w = r.weight / 2.0;
-        (
-            r.page,
-            r.x1.min(r.x2) - w,
-            r.y1.min(r.y2) - w,
-            r.x1.max(r.x2) + w,
-            r.y1.max(r.y2) + w,
-        )
-    });
-    for (page, left, top, right, bottom) in shapes.chain(strokes) {
-        let mut new = Seal {
-            page,
-            left,
-            top,
-            right,
-            bottom,
-        };
-        // Merge with every seal it touches (repeat: merging can join two).
-        while let Some(at) = seals.iter().position(|o| {
-            o.page == new.page
-                && o.left <= new.right
-                && new.left <= o.right
-                && o.top <= new.bottom
-                && new.top <= o.bottom
-        }) {
-            let o = seals.remove(at);
-            new = Seal {
-                page: new.page,
-                left: new.left.min(o.left),
-                top: new.top.min(o.top),
-                right: new.right.max(o.right),
-                bottom: new.bottom.max(o.bottom),
-            };
-        }
-        seals.push(new);
-    }
-    seals.retain(|s| s.right - s.left > 10.0 && s.bottom - s.top > 4.0);
-    seals
 }
 
 #[test]
@@ -256,53 +138,11 @@ fn seals_stay_in_the_body_area_clear_of_the_imprint_and_of_body_text() {
         "order-wide",
     ] {
         let pdf = doc(name);
-        let found = seals(pdf);
-        assert!(!found.is_empty(), "{name}: no seal found");
-        for s in &found {
-            counted += 1;
-            let what = format!(
-                "{name}: the seal on page {} ({:.1}–{:.1}mm down)",
-                s.page, s.top, s.bottom
-            );
-            assert!(
-                s.left >= MARGIN_LEFT - 0.1 && s.right <= BODY_RIGHT + 0.1,
-                "{what} leaves the 版心 sideways"
-            );
-            assert!(
-                s.top >= MARGIN_TOP - 0.1 && s.bottom <= BODY_BOTTOM + 0.1,
-                "{what} leaves the 版心"
-            );
-            for r in pdf
-                .rules
-                .iter()
-                .filter(|r| r.page == s.page && !seal_red(r.color))
-            {
-                let (x1, x2) = (r.x1.min(r.x2), r.x1.max(r.x2));
-                let crosses = r.y1.max(r.y2) >= s.top
-                    && r.y1.min(r.y2) <= s.bottom
-                    && x1 <= s.right
-                    && x2 >= s.left;
-                assert!(!crosses, "{what} touches a rule at {:.1}mm", r.y1);
-            }
-            // Only 署名, 日期 and the 附注 under the date may lie under it.
-            for line in pdf.lines(s.page) {
-                let under = line.glyphs.iter().any(|g| {
-                    g.x < s.right
-                        && g.right() > s.left
-                        && g.em_top() < s.bottom
-                        && g.em_bottom() > s.top
-                });
-                if !under {
-                    continue;
-                }
-                let text = line.text();
-                let date = text.contains('年') && text.ends_with('日');
-                let note = text.starts_with('（');
-                let signature =
-                    line.left() > MARGIN_LEFT + 2.5 * CELL && !text.contains(['，', '。']);
-                assert!(date || note || signature, "{what} covers {text:?}");
-            }
-        }
+        let found = measure::seals(pdf).len();
+        assert!(found > 0, "{name}: no seal found");
+        counted += found;
+        let problems = measure::seal_problems(pdf, name);
+        assert!(problems.is_empty(), "{problems:#?}");
     }
     assert!(counted >= 8, "{counted} seals measured");
 }
@@ -311,7 +151,7 @@ fn seals_stay_in_the_body_area_clear_of_the_imprint_and_of_body_text() {
 fn an_order_dates_one_blank_line_under_a_wide_signature_seal() {
     let pdf = doc("order-wide");
     let date = pdf.find_line("2024年3月1日");
-    let seal = seals(pdf)
+    let seal = measure::seals(pdf)
         .into_iter()
         .find(|s| s.page == date.page)
         .expect("the 签名章");
@@ -330,79 +170,52 @@ fn an_order_dates_one_blank_line_under_a_wide_signature_seal() {
 #[test]
 fn nothing_leaves_the_body_area_but_page_numbers_and_the_letter_header() {
     for (name, b) in &batch().docs {
+        let problems = measure::outside_the_body_area(&b.pdf, name, name == "letter");
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
+
+/// Every word of the text twin is printed, and nothing else: the
+/// characters of the PDF (turned pages too, page numbers aside) are the
+/// twin's.
+#[test]
+fn the_pdf_prints_every_word_of_its_twin() {
+    for (name, b) in &batch().docs {
         let pdf = &b.pdf;
-        for line in pdf.all_lines() {
-            // A 信函's mark stands 30mm from the top edge, above the 版心.
-            let letter_header = name == "letter"
-                && line.page == 1
-                && line.glyphs.iter().any(|g| g.em_top() < MARGIN_TOP);
-            if page_number(&line) || letter_header {
-                continue;
-            }
-            for g in &line.glyphs {
-                if g.angle.abs() > 1.0 {
-                    // Turned pages: the glyph's origin inside the 版心.
-                    assert!(
-                        g.x >= MARGIN_LEFT - CELL
-                            && g.x <= BODY_RIGHT + CELL
-                            && g.y >= MARGIN_TOP - CELL
-                            && g.y <= BODY_BOTTOM + CELL,
-                        "{name} p{}: turned {:?} at ({:.1}, {:.1})",
-                        g.page,
-                        g.ch,
-                        g.x,
-                        g.y
-                    );
-                    continue;
-                }
-                assert!(
-                    g.x >= MARGIN_LEFT - 0.1 && g.right() <= BODY_RIGHT + 0.1,
-                    "{name} p{}: {:?} of {:?} spans {:.2}–{:.2}mm",
-                    g.page,
-                    g.ch,
-                    line.text(),
-                    g.x,
-                    g.right()
-                );
-                assert!(
-                    g.em_top() >= MARGIN_TOP - 0.5 && g.em_bottom() <= BODY_BOTTOM + 0.5,
-                    "{name} p{}: {:?} of {:?} at {:.2}mm down",
-                    g.page,
-                    g.ch,
-                    line.text(),
-                    g.y
-                );
-            }
-        }
+        let numbers: Vec<(usize, f64)> = pdf
+            .all_lines()
+            .iter()
+            .filter(|l| measure::page_number(l))
+            .map(|l| (l.page, l.y))
+            .collect();
+        let printed: Vec<char> = pdf
+            .glyphs
+            .iter()
+            .filter(|g| {
+                !numbers.iter().any(|&(page, y)| {
+                    g.page == page && (g.y - y).abs() < 0.3 && g.angle.abs() < 1.0
+                })
+            })
+            .map(|g| g.ch)
+            .collect();
+        let (missing, extra) = measure::missing_and_extra(&printed, &b.text);
+        assert!(
+            missing.is_empty(),
+            "{name}: the PDF does not print {missing:?}"
+        );
+        // A table's header row repeats on each page it runs onto.
+        assert!(
+            extra.is_empty() || b.text.contains('\t'),
+            "{name}: the PDF prints {extra:?} beyond its twin"
+        );
     }
 }
 
 #[test]
 fn no_glyph_prints_over_another() {
     for (name, b) in &batch().docs {
-        let pdf = &b.pdf;
-        for page in 1..=pdf.pages {
-            let mut glyphs: Vec<&Glyph> = pdf
-                .glyphs
-                .iter()
-                .filter(|g| g.page == page && g.angle.abs() < 1.0 && !g.ch.is_whitespace())
-                .collect();
-            glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
-            for (i, a) in glyphs.iter().enumerate() {
-                for b in glyphs[i + 1..].iter().take_while(|b| b.x < a.right() - 0.3) {
-                    let across = a.right().min(b.right()) - b.x;
-                    let down = a.em_bottom().min(b.em_bottom()) - a.em_top().max(b.em_top());
-                    assert!(
-                        across < 0.3 || down < 0.3,
-                        "{name} p{page}: {:?} and {:?} overlap at ({:.1}, {:.1})",
-                        a.ch,
-                        b.ch,
-                        b.x,
-                        b.y
-                    );
-                }
-            }
-        }
+        let problems = measure::overprints(&b.pdf, name);
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }
 
@@ -410,7 +223,7 @@ fn no_glyph_prints_over_another() {
 fn a_fourteen_column_csv_turned_landscape_fits_in_a_dozen_pages() {
     let pdf = doc("csv14");
     assert!(pdf.pages <= 12, "{} pages", pdf.pages);
-    let turned_pages = (1..=pdf.pages).filter(|&p| turned(pdf, p)).count();
+    let turned_pages = (1..=pdf.pages).filter(|&p| measure::turned(pdf, p)).count();
     assert!(
         (1..=9).contains(&turned_pages),
         "{turned_pages} turned pages"
@@ -587,7 +400,7 @@ fn body_text_after_a_split_table_returns_to_the_grid() {
     let pdf = doc("split-table");
     let mut checked = 0;
     for page in 1..=pdf.pages {
-        let lines = content(pdf, page);
+        let lines = measure::content(pdf, page);
         let Some(table_end) = lines
             .iter()
             .filter(|l| l.glyphs[0].size < 15.5)
@@ -711,8 +524,8 @@ fn the_pdf_reads_in_the_order_of_the_text_twin_in_letters_and_upward_notices() {
         let b = &batch().docs[name];
         let mut rest: String = b.text.chars().filter(|c| !c.is_whitespace()).collect();
         for page in 1..=b.pdf.pages {
-            for line in content(&b.pdf, page) {
-                if line.glyphs.iter().all(|g| g.size < 15.5) || turned(&b.pdf, page) {
+            for line in measure::content(&b.pdf, page) {
+                if line.glyphs.iter().all(|g| g.size < 15.5) || measure::turned(&b.pdf, page) {
                     continue; // tables have their own tests
                 }
                 // Pieces of a line apart by a gap (signers beside a number).
@@ -756,7 +569,7 @@ fn dates_numbers_and_short_cells_stay_whole_in_tables() {
             .pdf
             .all_lines()
             .into_iter()
-            .filter(|l| !turned(&b.pdf, l.page) && l.glyphs.iter().all(|g| g.size < 15.5))
+            .filter(|l| !measure::turned(&b.pdf, l.page) && l.glyphs.iter().all(|g| g.size < 15.5))
             .map(|l| l.text().replace(' ', ""))
             .collect();
         for row in b.text.lines().filter(|l| l.contains('\t')) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fontname;
+pub mod measure;
 pub mod pdf;
 
 use std::path::{Path, PathBuf};
