@@ -75,7 +75,7 @@ fn stages(c: &mut Criterion) {
             typeset::layout(document, &engine.fonts, &engine.template, &mut sources).unwrap();
         let rendered = Rendered {
             document,
-            pages: Some(&pages.pages),
+            laid: Some(&pages),
             fonts: &engine.fonts,
             template: &engine.template,
         };

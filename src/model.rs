@@ -68,6 +68,15 @@ pub struct Heading {
     pub source: Range<usize>,
 }
 
+impl Heading {
+    /// A heading that is a whole sentence (ends in 。): it runs into the
+    /// paragraph after it, or, with none, reads and flows as text rather
+    /// than staying with what follows.
+    pub fn is_sentence(&self) -> bool {
+        plain_text(&self.runs).ends_with('。')
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {

@@ -348,7 +348,7 @@ fn run_in_headings(blocks: Vec<Block>) -> Vec<Block> {
                     out.push(Block::Heading(h));
                 }
                 match block {
-                    Block::Heading(h) if plain_text(&h.runs).ends_with('。') => pending = Some(h),
+                    Block::Heading(h) if h.is_sentence() => pending = Some(h),
                     other => out.push(other),
                 }
             }

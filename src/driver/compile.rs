@@ -210,7 +210,7 @@ impl Engine {
         outcome.pages = pages.as_ref().map_or(0, |p| p.views.len());
         let rendered = Rendered {
             document: &composed.document,
-            pages: pages.as_ref().map(|l| &l.pages),
+            laid: pages.as_ref(),
             fonts: &self.fonts,
             template: &self.template,
         };

@@ -69,6 +69,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Vec<Line>, Failed> {
         paragraph: 0,
         page_break: false,
         blank: false,
+        signer_rows: false,
     };
     let body = document
         .root_element()
@@ -121,6 +122,8 @@ struct Styles {
     based_on: HashMap<String, String>,
     numbering: HashMap<String, (String, u8)>,
     centered: HashMap<String, bool>,
+    /// Whether a style indents a paragraph's first line.
+    indented: HashMap<String, bool>,
     default_face: Option<String>,
     default_paragraph: Option<String>,
 }
@@ -132,6 +135,7 @@ impl Styles {
             based_on: HashMap::new(),
             numbering: HashMap::new(),
             centered: HashMap::new(),
+            indented: HashMap::new(),
             default_face: None,
             default_paragraph: None,
         };
@@ -177,6 +181,9 @@ impl Styles {
                 if let Some(jc) = child(ppr, "jc").and_then(|j| attr(j, "val")) {
                     styles.centered.insert(id.into(), jc == "center");
                 }
+                if let Some(ind) = child(ppr, "ind") {
+                    styles.indented.insert(id.into(), first_line_indent(ind));
+                }
             }
         }
         styles
@@ -196,6 +203,13 @@ impl Styles {
         }
         None
     }
+}
+
+/// Whether a `w:ind` indents the first line.
+fn first_line_indent(ind: Node) -> bool {
+    attr(ind, "firstLineChars")
+        .or(attr(ind, "firstLine"))
+        .is_some_and(|v| v != "0")
 }
 
 /// One abstract numbering level: format, text pattern, start.
@@ -337,6 +351,9 @@ struct Reader {
     paragraph: usize,
     page_break: bool,
     blank: bool,
+    /// The last row read was a row of the 签发人 (`签发人：⇥name⇥name`):
+    /// the next row of short cells holds more names.
+    signer_rows: bool,
 }
 
 impl Reader {
@@ -372,14 +389,19 @@ impl Reader {
         let text = text
             .trim_matches([' ', '\u{3000}', '\t', '\u{a0}'])
             .to_string();
+        // Indented by spaces, by the paragraph's own indent, or by its
+        // style's (a Word file's body style indents its first lines).
         let indented = runs
             .first()
             .is_some_and(|r| r.0.starts_with([' ', '\u{3000}']))
-            || ppr.and_then(|ppr| child(ppr, "ind")).is_some_and(|ind| {
-                attr(ind, "firstLineChars")
-                    .or(attr(ind, "firstLine"))
-                    .is_some_and(|v| v != "0")
-            });
+            || match ppr.and_then(|ppr| child(ppr, "ind")) {
+                Some(ind) => first_line_indent(ind),
+                None => self
+                    .styles
+                    .lookup(&self.styles.indented, style)
+                    .copied()
+                    .unwrap_or(false),
+            };
         if text.is_empty() {
             self.blank = true;
         } else {
@@ -427,7 +449,10 @@ impl Reader {
                     || c.starts_with("签发人")
                     || c.chars().all(|c| c.is_ascii_digit())
             };
-            if cells.len() >= 2 && cells.iter().any(header_row) {
+            let more_signers = self.signer_rows && cells.iter().all(|c| c.chars().count() <= 6);
+            self.signer_rows = false;
+            if cells.len() >= 2 && (cells.iter().any(header_row) || more_signers) {
+                self.signer_rows = more_signers || cells.iter().any(|c| c.starts_with("签发人"));
                 line.text = cells.join("\t");
                 line.cells = Some(cells);
             }

@@ -265,6 +265,19 @@ impl FontSet {
         Some((bbox.y_min as f64 + bbox.y_max as f64) / 2.0 / ttf.units_per_em() as f64)
     }
 
+    /// The ink of `text` in the role's face, in em: the top of its highest
+    /// glyph above the baseline and the bottom of its lowest (negative
+    /// below), as Typst's `bounds` edges measure a line.
+    pub fn ink_extent(&self, role: Role, text: &str) -> Option<(f64, f64)> {
+        let font = self.font(self.role(role).index)?;
+        let ttf = ttf_parser::Face::parse(font.data(), font.index()).ok()?;
+        let em = f64::from(ttf.units_per_em());
+        text.chars()
+            .filter_map(|c| ttf.glyph_bounding_box(ttf.glyph_index(c)?))
+            .map(|b| (f64::from(b.y_max) / em, f64::from(b.y_min) / em))
+            .reduce(|(t, b), (t2, b2)| (t.max(t2), b.min(b2)))
+    }
+
     /// Loads the faces of `roles` (and the fallback) and computes the hash
     /// Typst's caches take of each, so that work is off the critical path.
     pub fn warm_up(&self, roles: &[Role]) {

@@ -84,6 +84,8 @@ pub struct Laid {
     pub views: Vec<PageView>,
     /// 0-based indices of the pages laid out turned (landscape).
     pub turned: Vec<usize>,
+    /// How the second layout kept the closing with the body, if it had to.
+    pub fit: Option<fit::Fit>,
 }
 
 /// Lays the document out with the template: a second time when the
@@ -98,8 +100,9 @@ pub fn layout(
     let mut data = TemplateData::new(doc, fonts, SEAL_BASE);
     let (mut pages, mut warnings) = compile(&data, fonts, template, sources)?;
     let mut views = pages::pages(&pages);
-    if let Some(fit) = fit::closing_fit(doc, &views) {
-        data.fit = Some(fit);
+    let fit = fit::closing_fit(doc, &views);
+    if let Some(fit) = &fit {
+        data.fit = Some(fit.clone());
         let (second, second_warnings) = compile(&data, fonts, template, sources)?;
         pages = second;
         warnings = second_warnings;
@@ -120,6 +123,7 @@ pub fn layout(
             pages,
             views,
             turned,
+            fit,
         },
         warnings,
     ))

@@ -19,6 +19,7 @@ use typst_pdf::PdfStandard;
 
 use crate::diagnostic::{Diagnostic, Failed};
 use crate::model::Document;
+use crate::typeset::Laid;
 use crate::typeset::fonts::FontSet;
 use crate::typeset::template::Template;
 
@@ -63,16 +64,16 @@ pub type OutputFile = (PathBuf, Vec<u8>);
 /// What writers read.
 pub struct Rendered<'a> {
     pub document: &'a Document,
-    /// The laid-out pages (every writer that [`Writer::needs_pages`] gets
-    /// them).
-    pub pages: Option<&'a PagedDocument>,
+    /// The layout: pages and what notice measured on them (every writer
+    /// that [`Writer::needs_pages`] gets it).
+    pub laid: Option<&'a Laid>,
     pub fonts: &'a FontSet,
     pub template: &'a Template,
 }
 
 impl Rendered<'_> {
     fn pages(&self) -> Result<&PagedDocument, Failed> {
-        self.pages.ok_or_else(|| {
+        self.laid.map(|l| &l.pages).ok_or_else(|| {
             Failed::from(Diagnostic::error(
                 "internal",
                 "this output needs the laid-out pages",

@@ -25,7 +25,10 @@ impl Recogniser<'_> {
             }
             if let Some(cells) = &line.cells {
                 // `份号⇥发文字号` (信函), `发文字号⇥签发人：…`, `发文字号⇥name`.
+                // A Word file's rows may give `签发人：` a cell of its own and
+                // each name its own (notice's DOCX).
                 let mut used = false;
+                let mut names_follow = !doc.signers.is_empty();
                 for cell in cells.iter().filter(|c| !c.is_empty()) {
                     if COPY_NUMBER.is_match(cell) {
                         doc.copy_number = Some(cell.clone());
@@ -33,10 +36,8 @@ impl Recogniser<'_> {
                         doc.number = Some(n);
                     } else if let Some(c) = SIGNERS.captures(cell) {
                         doc.signers.extend(split_names(&c[1]));
-                    } else if !doc.signers.is_empty()
-                        && cells.len() == 2
-                        && split_names(cell).iter().all(|n| chars(n) <= 6)
-                    {
+                        names_follow = true;
+                    } else if names_follow && split_names(cell).iter().all(|n| chars(n) <= 6) {
                         doc.signers.extend(split_names(cell));
                     } else {
                         break;

@@ -3,25 +3,17 @@
 //! of the last page, and the 信函's lower rules.
 
 use docx_rs::{
-    AlignmentType, BorderType, Footer, HeightRule, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run, SpecialIndentType, Tab, TabValueType, Table,
+    AlignmentType, HeightRule, Paragraph, Run, SpecialIndentType, Tab, TabValueType, Table,
     TableBorder, TableBorderPosition, TableBorders, TableCell, TablePositionProperty, TableRow,
     WidthType, XMLDocx,
 };
 
-use super::{CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, tw};
+use super::{
+    CHAR, PITCH, Part, blank, body_width, fonts, pt_tw, styles, text, text_width as width, tw,
+};
 use crate::gbt9704::{GEOMETRY, Role, SIGNATURE_SEAL_TEXT, size};
 use crate::model::{Document, DocumentFormat, Image, ImageFormat};
-
-/// Width of body text in twips, as the body styles set it: full-width
-/// characters a cell, digits and Latin letters half.
-fn width(s: &str) -> i32 {
-    let cell = f64::from(CHAR + styles::BODY_SPACING);
-    s.chars()
-        .map(|c| if c.is_ascii() { cell / 2.0 } else { cell })
-        .sum::<f64>()
-        .round() as i32
-}
+use crate::typeset::fonts::FontSet;
 
 /// The seal's width: 42mm, as printed.
 const SEAL_MM: f64 = 42.0;
@@ -44,11 +36,21 @@ pub struct Seal {
     y_mm: f64,
 }
 
-/// The seals of a document, placed when the XML is finished.
-#[derive(Default)]
-pub struct Seals(Vec<Seal>);
+/// The seals of a document, placed when the XML is finished; an SVG seal's
+/// text is drawn with the document's fonts.
+pub struct Seals<'a> {
+    seals: Vec<Seal>,
+    fonts: &'a FontSet,
+}
 
-impl Seals {
+impl<'a> Seals<'a> {
+    pub fn new(fonts: &'a FontSet) -> Seals<'a> {
+        Seals {
+            seals: Vec::new(),
+            fonts,
+        }
+    }
+
     /// A marker run for a new seal whose centre is `centre_y_mm` below the
     /// top of its paragraph; the picture replaces the marker.
     fn add(
@@ -58,11 +60,11 @@ impl Seals {
         centre_y_mm: f64,
         description: String,
     ) -> Option<Run> {
-        let png = png(image)?;
+        let png = png(image, self.fonts)?;
         let (w, h) = png_size(&png)?;
-        let marker = format!("\u{E000}notice-seal-{}\u{E000}", self.0.len());
+        let marker = format!("\u{E000}notice-seal-{}\u{E000}", self.seals.len());
         let height_mm = SEAL_MM * f64::from(h) / f64::from(w.max(1));
-        self.0.push(Seal {
+        self.seals.push(Seal {
             marker: marker.clone(),
             description,
             png,
@@ -78,7 +80,7 @@ impl Seals {
     /// text (a seal is stamped over the 署名 and date), and adds the images
     /// to the package.
     pub fn place(&self, document: &mut String, xml: &mut XMLDocx) {
-        for (n, seal) in self.0.iter().enumerate() {
+        for (n, seal) in self.seals.iter().enumerate() {
             let Some(at) = document.find(&seal.marker) else {
                 continue;
             };
@@ -129,7 +131,7 @@ impl Seals {
             );
             xml.document_rels = rels.into_bytes();
         }
-        if !self.0.is_empty() {
+        if !self.seals.is_empty() {
             let types = String::from_utf8_lossy(&xml.content_type).into_owned();
             if !types.contains(r#"Extension="png""#) {
                 xml.content_type = types
@@ -145,13 +147,28 @@ impl Seals {
 }
 
 /// A seal as PNG: SVG seals are drawn at 600 dpi (a Word file's pictures
-/// are bitmaps for most readers).
-fn png(image: &Image) -> Option<Vec<u8>> {
+/// are bitmaps for most readers), their text in the document's faces, as
+/// the PDF draws it.
+fn png(image: &Image, fonts: &FontSet) -> Option<Vec<u8>> {
     match image.format {
         ImageFormat::Png => Some(image.bytes.clone()),
         ImageFormat::Svg => {
-            let tree = resvg::usvg::Tree::from_data(&image.bytes, &resvg::usvg::Options::default())
-                .ok()?;
+            let mut faces = fontdb::Database::new();
+            for face in Role::ALL
+                .iter()
+                .map(|&r| fonts.role(r))
+                .chain([fonts.fallback()])
+            {
+                if let Some(font) = fonts.font(face.index) {
+                    faces.load_font_data(font.data().to_vec());
+                }
+            }
+            let options = resvg::usvg::Options {
+                font_family: fonts.role(Role::Songti).family.clone(),
+                fontdb: std::sync::Arc::new(faces),
+                ..resvg::usvg::Options::default()
+            };
+            let tree = resvg::usvg::Tree::from_data(&image.bytes, &options).ok()?;
             let size = tree.size();
             let px = (SEAL_MM / 25.4 * 600.0).round();
             let scale = px as f32 / size.width().max(1.0);
@@ -181,13 +198,17 @@ fn mm(tw_: i32) -> f64 {
     f64::from(tw_) * 25.4 / 1440.0
 }
 
-pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
+/// The closing's paragraphs; `factor` is the pitch's, where the page is
+/// tightened (the paragraphs' lines are set by the caller, the seals'
+/// places here).
+pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor: f64) {
+    let pitch = GEOMETRY.pitch() * factor;
     attachment_notes(doc, parts);
     attendance(doc, parts);
     if doc.format == DocumentFormat::Order {
-        signed_by_person(doc, parts, seals);
+        signed_by_person(doc, parts, seals, pitch);
     } else if doc.sealed && !doc.seals.is_empty() {
-        sealed(doc, parts, seals);
+        sealed(doc, parts, seals, pitch);
     } else if !doc.signature.is_empty() || doc.date.is_some() {
         unsealed(doc, parts);
     }
@@ -279,14 +300,22 @@ fn unsealed(doc: &Document, parts: &mut Vec<Part>) {
         ));
     }
     if let Some(date) = &doc.date {
+        // The longer date is 右空二字 itself: set from the right, its end
+        // holds wherever a reader spaces its digits.
+        let longer = inner == 2 * CHAR + date_w;
+        let (align, left, right) = if longer {
+            (AlignmentType::Right, 0, 2 * CHAR)
+        } else {
+            (AlignmentType::Left, left + 2 * CHAR, 0)
+        };
         parts.push(Part::par(
             Paragraph::new()
                 .style(styles::DATE)
-                .align(AlignmentType::Left)
+                .align(align)
                 .indent(
-                    Some(left + 2 * CHAR),
+                    Some(left),
                     Some(SpecialIndentType::FirstLine(0)),
-                    None,
+                    Some(right),
                     None,
                 )
                 .add_run(text(date)),
@@ -298,27 +327,18 @@ fn unsealed(doc: &Document, parts: &mut Vec<Part>) {
 /// one issuer's seal is centred on its name and the date, with the text in
 /// its lower half; a 联合行文's seals stand side by side, two characters
 /// apart, the last over the date.
-fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
-    let g = GEOMETRY;
-    let p = g.pitch();
+fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, p: f64) {
     let date = doc.date.clone().unwrap_or_default();
     let date_w = width(&date);
     let last_centre = body_width() - 4 * CHAR - date_w / 2;
     let lift = 0.3 * p;
     let seal_h = SEAL_MM; // round seals; the picture's own ratio is used when placed
-    let rows = doc.signature.len().max(1) as f64 + 1.0;
-    let joint = doc.seals.len() > 1;
-    let gap = if joint {
-        ((seal_h / 2.0 - (p - lift)) / p - 0.001).ceil().max(1.0)
-    } else {
-        ((lift + seal_h / 2.0 - rows / 2.0 * p) / p - 0.001)
-            .ceil()
-            .max(1.0)
+    let blanks = |parts: &mut Vec<Part>, n: f64| {
+        for _ in 0..n.max(1.0) as usize {
+            parts.push(Part::par(blank()));
+        }
     };
-    for _ in 0..gap as usize {
-        parts.push(Part::par(blank()));
-    }
-    if joint {
+    if doc.seals.len() > 1 {
         // Rows of names, each centred on its seal (tab stops), two
         // characters apart, the last row's last over the date; as many a
         // row as the 版心 holds.
@@ -328,7 +348,17 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
         let count = doc.signature.len();
         let per_row = (((last_centre - widest / 2) / step) as usize + 1).clamp(1, count);
         let rows = count.div_ceil(per_row);
+        // A seal's centre under its row's top: on the names, or in the last
+        // row (whose last seal covers the date too) on names and date.
+        let centre_in_row = |last: bool| if last { p - lift } else { p / 2.0 - lift };
+        blanks(
+            parts,
+            ((seal_h / 2.0 - centre_in_row(rows == 1)) / p - 0.001).ceil(),
+        );
+        // Rows far enough apart that seals do not touch (2mm clear); the
+        // last row's seals sit half a line lower, so it comes a line sooner.
         let row_lines = ((seal_h + 2.0) / p - 0.001).ceil() as usize;
+        let last_row_lines = ((seal_h + 2.0 - p / 2.0) / p - 0.001).ceil() as usize;
         // Full rows first; the last holds the rest, at the right.
         let mut start = 0;
         for row in 0..rows {
@@ -363,7 +393,7 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
                     .add_run(Run::new().add_tab())
                     .add_run(text(&doc.signature[i]));
                 if let Some(image) = doc.seals.get(i) {
-                    let centre_y = if last { p - lift } else { p / 2.0 - lift };
+                    let centre_y = centre_in_row(last);
                     if let Some(marker) = seals.add(
                         image,
                         mm(*centre) - SEAL_MM / 2.0,
@@ -376,13 +406,23 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
             }
             parts.push(Part::par(par));
             if !last {
-                for _ in 1..row_lines {
+                let to_next = if row + 2 == rows {
+                    last_row_lines
+                } else {
+                    row_lines
+                };
+                for _ in 1..to_next {
                     parts.push(Part::par(blank()));
                 }
             }
             start += in_row;
         }
     } else {
+        let rows = doc.signature.len().max(1) as f64 + 1.0;
+        blanks(
+            parts,
+            ((lift + seal_h / 2.0 - rows / 2.0 * p) / p - 0.001).ceil(),
+        );
         for (i, line) in doc.signature.iter().enumerate() {
             let right = body_width() - last_centre - width(line) / 2;
             let mut par = Paragraph::new()
@@ -415,7 +455,7 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
 
 /// 命令: two blank lines, the title and the 签名章 (or name) 右空四字, a
 /// blank line, the date 右空四字.
-fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
+fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, pitch: f64) {
     parts.push(Part::par(blank()));
     parts.push(Part::par(blank()));
     let joined = doc.signature.join(" ");
@@ -448,7 +488,7 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals) {
             if let Some(marker) = seals.add(
                 image,
                 mm(seal_right) - SEAL_MM,
-                GEOMETRY.pitch() / 2.0,
+                pitch / 2.0,
                 format!("{SIGNATURE_SEAL_TEXT}{name}"),
             ) {
                 par = par.add_run(marker);
@@ -574,37 +614,6 @@ pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
     parts.push(Part::Table(Box::new(table)));
     parts.push(Part::par(Paragraph::new().style(styles::AFTER_TABLE)));
     let _ = PITCH;
-}
-
-/// The 信函's first page: thin over thick red rules 20mm above the paper's
-/// bottom, 170mm long, in a frame.
-pub fn letter_first_footer() -> Footer {
-    let g = GEOMETRY;
-    let (left, right) = super::header::rule_indents();
-    let rules = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-        .val(BorderType::ThinThickSmallGap)
-        .size(24)
-        .space(0)
-        .color("FF0000");
-    let mut p = Paragraph::new()
-        .style(styles::AFTER_TABLE)
-        .indent(
-            Some(left),
-            Some(SpecialIndentType::FirstLine(0)),
-            Some(right),
-            None,
-        )
-        .line_spacing(exact(40))
-        .wrap("around")
-        .v_anchor("page")
-        .h_anchor("margin")
-        .frame_x(0)
-        .frame_y(tw(g.paper_height - g.letter_rule_bottom) - 100)
-        .frame_width(body_width() as u32);
-    p.property = p
-        .property
-        .set_borders(ParagraphBorders::with_empty().set(rules));
-    Footer::new().add_paragraph(p)
 }
 
 fn xml_text(text: &str) -> String {

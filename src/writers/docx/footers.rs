@@ -91,6 +91,64 @@ fn turned_footer(odd: bool, id: usize) -> String {
     )
 }
 
+/// A line across the page, `weight_mm` thick, its middle `y_mm` from the
+/// paper's top: a drawn shape anchored to the page, which both Word and
+/// LibreOffice place anywhere on it (a frame in a footer is kept inside
+/// the footer by LibreOffice).
+fn page_rule(x_mm: f64, y_mm: f64, length_mm: f64, weight_mm: f64, id: usize) -> String {
+    let emu = |mm: f64| (mm * 36_000.0).round() as i64;
+    format!(
+        concat!(
+            r#"<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">"#,
+            r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
+            r#"<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
+            r#"<wp:extent cx="{w}" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/><wp:docPr id="{id}" name="红线 {id}"/><wp:cNvGraphicFramePr/>"#,
+            r#"<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvCnPr/>"#,
+            r#"<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="0"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom>"#,
+            r#"<a:ln w="{weight}"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp>"#,
+            r#"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#
+        ),
+        z = 251_661_312 + id,
+        x = emu(x_mm),
+        y = emu(y_mm),
+        w = emu(length_mm),
+        weight = emu(weight_mm),
+        id = id,
+    )
+}
+
+/// The 信函's first page: thin over thick red rules 170mm long, the thick
+/// one 20mm above the paper's bottom, as the PDF draws them (2pt and
+/// 0.5pt, 1mm apart); no page number.
+fn letter_first_footer() -> String {
+    let g = GEOMETRY;
+    let pt = 25.4 / 72.0;
+    let x = (g.paper_width - g.letter_rule_length) / 2.0;
+    let thick = g.paper_height - g.letter_rule_bottom;
+    let rules = [
+        page_rule(x, thick - 1.0, g.letter_rule_length, 0.5 * pt, 2100),
+        page_rule(x, thick, g.letter_rule_length, 2.0 * pt, 2101),
+    ]
+    .concat();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NAMESPACES}><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>{rules}</w:p></w:ftr>"#
+    )
+}
+
+/// The part name (`footerN.xml`) a relationship id of the document points
+/// to.
+fn footer_number(rels: &str, id: &str) -> Option<usize> {
+    let at = rels.find(&format!(r#"Id="{id}""#))?;
+    let end = rels[at..].find("/>")? + at;
+    let target = rels[at..end].split(r#"Target=""#).nth(1)?;
+    target
+        .strip_prefix("footer")?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Every `w:sectPr` of the document, as byte ranges.
 fn sections(document: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -125,6 +183,15 @@ pub fn reference(document: &mut String, xml: &mut XMLDocx) {
         return;
     };
     let first = id_of("first");
+    // The 信函's first page footer: docx-rs wrote an empty one to hold its
+    // place; its rules are drawn by hand.
+    if let Some(number) = first
+        .as_deref()
+        .and_then(|id| footer_number(&String::from_utf8_lossy(&xml.document_rels), id))
+        && let Some(part) = xml.footers.get_mut(number - 1)
+    {
+        *part = letter_first_footer().into_bytes();
+    }
     let turned = ranges
         .iter()
         .any(|&(s, e)| document[s..e].contains(r#"w:orient="landscape""#));

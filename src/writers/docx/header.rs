@@ -11,13 +11,36 @@ use docx_rs::{
     TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
-use super::{CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, tw};
+use super::{
+    CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, text_width, tw,
+};
 use crate::gbt9704::{GEOMETRY, Role, size};
 use crate::model::{Document, DocumentFormat, Mark};
+use crate::typeset::fonts::FontSet;
 
-/// Ink of a Chinese character, as a share of its size: the mark's top
-/// edge is its ink's top.
-const INK: f64 = 0.9;
+/// The mark's ink in em: its top above the baseline (the mark's top edge
+/// is its ink's top) and its bottom (negative below), measured in the
+/// document's 小标宋 as the PDF measures the mark's bounds.
+#[derive(Clone, Copy)]
+struct Ink {
+    top: f64,
+    bottom: f64,
+}
+
+impl Ink {
+    fn of(doc: &Document, faces: &FontSet) -> Ink {
+        let text: String = doc
+            .mark
+            .iter()
+            .flat_map(|m| m.lines.iter().chain(&m.suffix))
+            .map(String::as_str)
+            .collect();
+        let (top, bottom) = faces
+            .ink_extent(Role::Xiaobiaosong, &text)
+            .unwrap_or((0.88, -0.1));
+        Ink { top, bottom }
+    }
+}
 
 /// Millimetres of a type size in points.
 fn pt_mm(pt: f64) -> f64 {
@@ -26,13 +49,15 @@ fn pt_mm(pt: f64) -> f64 {
 
 /// The mark's height in millimetres (its ink), for where the lines under
 /// it go.
-fn mark_height(mark: &Mark) -> f64 {
+fn mark_height(mark: &Mark, ink: Ink) -> f64 {
     let em = pt_mm(size::CHUHAO);
     let n = mark.lines.len().max(1) as f64;
     if mark.suffix.is_some() {
-        n * em + (n - 1.0) * 0.2 * em - (1.0 - INK) * em
+        // From the first name's ink top, a tenth of an em under its em
+        // box, to the last name's em box bottom.
+        n * em + (n - 1.0) * 0.2 * em - 0.1 * em
     } else {
-        INK * em
+        (ink.top - ink.bottom) * em
     }
 }
 
@@ -49,12 +74,12 @@ fn mark_scale(chars: usize, extra_mm: f64) -> i32 {
 
 /// The red mark, its top edge `top_mm` below the top of the paragraph it
 /// starts; the paragraph (or table) fills `lines` grid lines.
-fn mark(m: &Mark, top_mm: f64, lines: i32, parts: &mut Vec<Part>) {
+fn mark(m: &Mark, top_mm: f64, lines: i32, ink: Ink, parts: &mut Vec<Part>) {
     let em = pt_tw(size::CHUHAO);
     // In an exact line Word and LibreOffice put the baseline 80% down; the
     // ink's top is then at 80% − 88% of an em below the line's top.
     let line = (f64::from(em) * 1.2).round() as i32;
-    let ink_offset = f64::from(line) * 0.8 - f64::from(em) * 0.88;
+    let ink_offset = f64::from(line) * 0.8 - f64::from(em) * ink.top;
     let before = (f64::from(tw(top_mm)) - ink_offset).max(0.0).round() as i32;
     match &m.suffix {
         None => {
@@ -186,9 +211,11 @@ fn separator() -> (ParagraphBorders, i32) {
     (ParagraphBorders::with_empty().set(border), taken)
 }
 
-/// 发文字号 rows, with the 签发人 on the right (上行文): the names two a
-/// line after `签发人：`, the number on the last row, 左空一字 and 右空一字
-/// (tab stops, so the rows and the separator under them span the 版心).
+/// 发文字号 rows, with the 签发人 on the right (上行文), as the PDF sets
+/// them: `签发人：` and the names two a line in columns, each column as
+/// wide as its widest name and one character apart, the block 右空一字;
+/// the number on the last row, 左空一字 (tab stops, so the rows and the
+/// separator under them span the 版心).
 fn number_rows(doc: &Document) -> Vec<Paragraph> {
     let number = doc.number.clone().unwrap_or_default();
     if doc.signers.is_empty() {
@@ -199,6 +226,24 @@ fn number_rows(doc: &Document) -> Vec<Paragraph> {
         ];
     }
     let pairs: Vec<&[String]> = doc.signers.chunks(2).collect();
+    let label = "签发人：";
+    let column = |k: usize| {
+        pairs
+            .iter()
+            .filter_map(|p| p.get(k))
+            .map(|n| text_width(n))
+            .max()
+            .unwrap_or(0)
+    };
+    // A hair of room before each tab stop: text that ends exactly on a
+    // stop sends the tab on to the next one.
+    let hair = 10;
+    let (first, second) = (column(0), column(1));
+    let block =
+        text_width(label) + hair + first + if second > 0 { CHAR + hair + second } else { 0 };
+    let start = body_width() - CHAR - block;
+    let names_at = start + text_width(label) + hair;
+    let second_at = names_at + first + CHAR + hair;
     pairs
         .iter()
         .enumerate()
@@ -207,28 +252,36 @@ fn number_rows(doc: &Document) -> Vec<Paragraph> {
                 .style(styles::NUMBER)
                 .align(AlignmentType::Left)
                 .add_tab(Tab::new().val(TabValueType::Left).pos(CHAR as usize))
-                .add_tab(
-                    Tab::new()
-                        .val(TabValueType::Right)
-                        .pos((body_width() - CHAR) as usize),
-                )
-                .add_run(Run::new().add_tab());
+                .add_tab(Tab::new().val(TabValueType::Left).pos(start as usize))
+                .add_tab(Tab::new().val(TabValueType::Left).pos(names_at as usize));
+            if second > 0 {
+                p = p.add_tab(Tab::new().val(TabValueType::Left).pos(second_at as usize));
+            }
+            p = p.add_run(Run::new().add_tab());
             if i + 1 == pairs.len() {
                 p = p.add_run(text(&number));
             }
-            p = p.add_run(Run::new().add_tab());
-            let label = if i == 0 { "签发人：" } else { "" };
-            p = p.add_run(text(label));
-            p.add_run(text(&pair.join("\u{3000}")).fonts(fonts(Role::Kaiti)))
+            p = p
+                .add_run(Run::new().add_tab())
+                .add_run(text(if i == 0 { label } else { "" }))
+                .add_run(Run::new().add_tab());
+            for (k, name) in pair.iter().enumerate() {
+                if k > 0 {
+                    p = p.add_run(Run::new().add_tab());
+                }
+                p = p.add_run(text(name).fonts(fonts(Role::Kaiti)));
+            }
+            p
         })
         .collect()
 }
 
-pub fn header(doc: &Document, parts: &mut Vec<Part>) {
+pub fn header(doc: &Document, faces: &FontSet, parts: &mut Vec<Part>) {
+    let ink = Ink::of(doc, faces);
     match doc.format {
-        DocumentFormat::Letter => letter(doc, parts),
-        DocumentFormat::Order => order(doc, parts),
-        DocumentFormat::File | DocumentFormat::Minutes => file(doc, parts),
+        DocumentFormat::Letter => letter(doc, ink, parts),
+        DocumentFormat::Order => order(doc, ink, parts),
+        DocumentFormat::File | DocumentFormat::Minutes => file(doc, ink, parts),
     }
 }
 
@@ -242,25 +295,26 @@ fn corner_paragraphs(doc: &Document, parts: &mut Vec<Part>) -> i32 {
     lines.len() as i32
 }
 
-fn file(doc: &Document, parts: &mut Vec<Part>) {
+fn file(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
     let g = GEOMETRY;
     let corner_lines = corner_paragraphs(doc, parts);
     let Some(m) = &doc.mark else {
-        if let Some(number) = &doc.number {
+        // No mark: the 发文字号 (and 签发人) rows head the page.
+        if doc.number.is_some() || !doc.signers.is_empty() {
             if corner_lines > 0 {
                 parts.push(Part::par(blank()));
             }
-            parts.push(Part::par(
-                Paragraph::new().style(styles::NUMBER).add_run(text(number)),
-            ));
+            for row in number_rows(doc) {
+                parts.push(Part::par(row));
+            }
             parts.push(Part::par(blank()));
         }
         return;
     };
-    let mark_bottom = g.mark_top + mark_height(m);
+    let mark_bottom = g.mark_top + mark_height(m, ink);
     let number_line = (mark_bottom / g.pitch() - 0.01).ceil() as i32 + 2;
     let top = g.mark_top - f64::from(corner_lines) * g.pitch();
-    mark(m, top, number_line - corner_lines, parts);
+    mark(m, top, number_line - corner_lines, ink, parts);
     let rows = if doc.number.is_some() || !doc.signers.is_empty() {
         number_rows(doc)
     } else {
@@ -295,11 +349,12 @@ fn file(doc: &Document, parts: &mut Vec<Part>) {
     parts.push(Part::par(blank()));
 }
 
-fn order(doc: &Document, parts: &mut Vec<Part>) {
+fn order(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
     let g = GEOMETRY;
     let Some(m) = &doc.mark else { return };
-    let number_line = ((g.order_mark_top + mark_height(m)) / g.pitch() - 0.01).ceil() as i32 + 2;
-    mark(m, g.order_mark_top, number_line, parts);
+    let number_line =
+        ((g.order_mark_top + mark_height(m, ink)) / g.pitch() - 0.01).ceil() as i32 + 2;
+    mark(m, g.order_mark_top, number_line, ink, parts);
     if let Some(number) = &doc.number {
         parts.push(Part::par(
             Paragraph::new().style(styles::NUMBER).add_run(text(number)),
@@ -315,12 +370,12 @@ fn order(doc: &Document, parts: &mut Vec<Part>) {
 /// the 版心), red double rules of 170mm centred on the paper: thick over
 /// thin under the name, thin over thick 20mm above the paper's bottom (in
 /// the first page's footer).
-fn letter(doc: &Document, parts: &mut Vec<Part>) {
+fn letter(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
     let g = GEOMETRY;
     if let Some(m) = &doc.mark {
         let em = pt_tw(size::CHUHAO);
         let line = (f64::from(em) * 1.2).round() as i32;
-        let ink_offset = f64::from(line) * 0.8 - f64::from(em) * 0.88;
+        let ink_offset = f64::from(line) * 0.8 - f64::from(em) * ink.top;
         let y = tw(g.letter_mark_top) - ink_offset.round() as i32;
         let run = mark_run(&m.lines.join(""));
         parts.push(Part::par(
@@ -336,36 +391,50 @@ fn letter(doc: &Document, parts: &mut Vec<Part>) {
                 .add_run(run),
         ));
     }
-    // The upper rules: thick over thin, 4mm under the mark's ink.
-    let mark_bottom = g.letter_mark_top + doc.mark.as_ref().map_or(0.0, mark_height);
+    // The upper rules: thick over thin (2pt and 0.5pt, as the PDF draws
+    // them), 4mm under the mark's ink; a paragraph's double bottom border.
+    let mark_bottom = g.letter_mark_top + doc.mark.as_ref().map_or(0.0, |m| mark_height(m, ink));
     let rule_top = mark_bottom + 4.0 - g.margin_top;
     let (left, right) = rule_indents();
     let rules = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
         .val(BorderType::ThickThinSmallGap)
-        .size(24)
+        .size(16)
         .space(0)
         .color("FF0000");
+    let rule_height = tw(rule_top.max(1.0));
     let mut p = blank()
+        .snap_to_grid(false)
         .indent(
             Some(left),
             Some(SpecialIndentType::FirstLine(0)),
             Some(right),
             None,
         )
-        .line_spacing(exact(tw(rule_top.max(1.0))));
+        .line_spacing(exact(rule_height));
     p.property = p
         .property
         .set_borders(ParagraphBorders::with_empty().set(rules));
     parts.push(Part::par(p));
-    // 份号, 密级, 紧急程度 on the left, the 发文字号 on the right of the first.
+    // 份号, 密级, 紧急程度 on the left, the 发文字号 on the right of the
+    // first: their em box 7/8 of a 3号 character under the thin rule, as in
+    // the PDF (an exact line puts its baseline 80% down).
+    let em = pt_mm(size::SANHAO);
+    let thin = rule_top + LETTER_RULE_GAP;
+    let baseline = thin + 7.0 / 8.0 * em + 0.88 * em;
+    let line_mm = f64::from(PITCH) * 25.4 / 1440.0;
+    let spacer = tw(baseline - 0.8 * line_mm) - rule_height - LETTER_BORDER_TW;
+    parts.push(Part::par(spacer_line(spacer)));
     let corner = corner(doc);
     let lines = corner.len().max(1);
     for i in 0..lines {
-        let mut p = Paragraph::new().style(styles::CORNER).add_tab(
-            Tab::new()
-                .val(TabValueType::Right)
-                .pos(body_width() as usize),
-        );
+        let mut p = Paragraph::new()
+            .style(styles::CORNER)
+            .snap_to_grid(false)
+            .add_tab(
+                Tab::new()
+                    .val(TabValueType::Right)
+                    .pos(body_width() as usize),
+            );
         if let Some(c) = corner.get(i) {
             p = p.add_run(text(c));
         }
@@ -378,8 +447,28 @@ fn letter(doc: &Document, parts: &mut Vec<Part>) {
         }
         parts.push(Part::par(p));
     }
-    parts.push(Part::par(blank()));
-    parts.push(Part::par(blank()));
+    // The title two lines below, back on the grid: on the line the PDF
+    // starts it.
+    let cell_top = thin + 7.0 / 8.0 * em + lines as f64 * g.pitch() - (g.pitch() - em) / 2.0;
+    let title_line = ((cell_top + 2.0 * g.pitch()) / g.pitch() - 0.01).ceil();
+    let used = rule_height + LETTER_BORDER_TW + spacer + lines as i32 * PITCH;
+    parts.push(Part::par(spacer_line(
+        (title_line * f64::from(PITCH)).round() as i32 - used,
+    )));
+}
+
+/// The distance between the 信函's upper rules' middles, in mm.
+const LETTER_RULE_GAP: f64 = 1.0;
+
+/// The room a double bottom border of 2pt takes under its paragraph (both
+/// lines and the gap), in twips.
+const LETTER_BORDER_TW: i32 = 50;
+
+/// An empty paragraph of `height` twips, off the grid.
+fn spacer_line(height: i32) -> Paragraph {
+    blank()
+        .snap_to_grid(false)
+        .line_spacing(exact(height.max(20)))
 }
 
 /// Indents that make a paragraph's rule 170mm long, centred on the paper.

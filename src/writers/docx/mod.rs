@@ -17,8 +17,10 @@
 //! spacing in the body styles (LibreOffice ignores `w:charSpace`).
 
 mod closing;
+mod flow;
 mod footers;
 mod header;
+mod schema;
 mod styles;
 
 use std::io::Cursor;
@@ -37,13 +39,15 @@ use crate::gbt9704::{GEOMETRY, Role, heading_role, size};
 use crate::model::{
     Block, Document, DocumentFormat, Heading, Run as ModelRun, Style, Table as ModelTable,
 };
+use crate::typeset::fonts::FontSet;
 
 /// `NAME.docx`.
 pub struct Word;
 
 impl Writer for Word {
+    /// The pages say where the closing's page is tightened ([`flow`]).
     fn needs_pages(&self) -> bool {
-        false
+        true
     }
 
     fn write(
@@ -52,7 +56,13 @@ impl Writer for Word {
         names: &Names,
         _settings: &Settings,
     ) -> Result<Vec<OutputFile>, Failed> {
-        Ok(vec![(names.file("docx"), docx(rendered.document)?)])
+        let tight = rendered
+            .laid
+            .and_then(|laid| flow::tight(rendered.document, laid));
+        Ok(vec![(
+            names.file("docx"),
+            docx(rendered.document, rendered.fonts, tight)?,
+        )])
     }
 }
 
@@ -78,6 +88,16 @@ const CHAR: i32 = 320;
 /// The 版心's width in twips.
 fn body_width() -> i32 {
     tw(GEOMETRY.body_width)
+}
+
+/// Width of body text in twips, as the body styles set it: full-width
+/// characters a cell, digits and Latin letters half.
+fn text_width(s: &str) -> i32 {
+    let cell = f64::from(CHAR + styles::BODY_SPACING);
+    s.chars()
+        .map(|c| if c.is_ascii() { cell / 2.0 } else { cell })
+        .sum::<f64>()
+        .round() as i32
 }
 
 /// An exact line of `height` twips.
@@ -112,19 +132,43 @@ fn blank() -> Paragraph {
         .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
 }
 
-/// Runs of model text: emphasis in 楷体, strong in 黑体; `role` is the
-/// face of a run-in heading's words.
-fn runs(model: &[ModelRun], role: Option<Role>) -> Vec<Run> {
+/// Runs of model text, a group for each: emphasis in 楷体, strong in 黑体,
+/// `role` the face of a run-in heading's words (or a header cell's).
+/// Characters that face lacks are set in 宋体, the face the PDF falls back
+/// to, rather than left to each reader's own fallback.
+fn runs(model: &[ModelRun], role: Option<Role>, faces: &FontSet) -> Vec<Vec<Run>> {
     model
         .iter()
         .map(|r| {
-            let run = text(&r.text);
-            match (r.style, role) {
-                (Style::Strong, _) => run.fonts(fonts(Role::Heiti)),
-                (Style::Emphasis, _) => run.fonts(fonts(Role::Kaiti)),
-                (Style::Plain, Some(role)) if role != Role::Fangsong => run.fonts(fonts(role)),
-                _ => run,
+            let role = match (r.style, role) {
+                (Style::Strong, _) => Role::Heiti,
+                (Style::Emphasis, _) => Role::Kaiti,
+                (Style::Plain, Some(role)) => role,
+                _ => Role::Fangsong,
+            };
+            let falls_back = |c: char| {
+                !c.is_ascii() && !faces.role_covers(role, c) && faces.role_covers(Role::Songti, c)
+            };
+            let run = |s: &str, fallback: bool| match (fallback, role) {
+                (true, _) => text(s).fonts(fonts(Role::Songti)),
+                (false, Role::Fangsong) => text(s),
+                (false, role) => text(s).fonts(fonts(role)),
+            };
+            let mut out = Vec::new();
+            let mut piece = String::new();
+            let mut fallback = false;
+            for c in r.text.chars() {
+                if falls_back(c) != fallback && !piece.is_empty() {
+                    out.push(run(&piece, fallback));
+                    piece.clear();
+                }
+                fallback = falls_back(c);
+                piece.push(c);
             }
+            if !piece.is_empty() || out.is_empty() {
+                out.push(run(&piece, fallback));
+            }
+            out
         })
         .collect()
 }
@@ -145,44 +189,79 @@ impl Part {
     }
 }
 
-/// Builds the Word file of a document.
-pub fn docx(doc: &Document) -> Result<Vec<u8>, Failed> {
+/// Ends a section of `landscape` or upright pages. What Word needs after a
+/// table there takes no room: a line to the next grid line could be all
+/// that spills onto a page of its own.
+fn end_section(parts: &mut Vec<Part>, landscape: bool) {
+    if let Some(Part::Paragraph(p)) = parts.last_mut()
+        && p.property.style.as_ref().map(|s| s.val.as_str()) == Some(styles::AFTER_TABLE)
+    {
+        let small = std::mem::replace(p.as_mut(), Paragraph::new()).line_spacing(exact(20));
+        **p = small;
+    }
+    parts.push(Part::SectionEnd { landscape });
+}
+
+/// Builds the Word file of a document; `tight` sets the closing's page
+/// tighter, as notice's pages ask ([`flow`]).
+pub fn docx(
+    doc: &Document,
+    faces: &FontSet,
+    tight: Option<flow::Tight>,
+) -> Result<Vec<u8>, Failed> {
     let mut parts: Vec<Part> = Vec::new();
-    let mut seals = closing::Seals::default();
-    header::header(doc, &mut parts);
+    let mut seals = closing::Seals::new(faces);
+    header::header(doc, faces, &mut parts);
     if let Some(title) = &doc.title {
         title_paragraphs(&title.lines, &mut parts);
         parts.push(Part::par(blank()));
     }
     if let Some(to) = &doc.to {
+        // The 主送 never ends a page: it stays with the body.
         parts.push(Part::par(
-            Paragraph::new().style(styles::TO).add_run(text(to)),
+            Paragraph::new()
+                .style(styles::TO)
+                .keep_next(true)
+                .add_run(text(to)),
         ));
     }
-    blocks(&doc.body, &mut parts, false);
+    blocks(&doc.body, &mut parts, false, tight, faces);
     let closing_start = parts.len();
-    closing::closing(doc, &mut parts, &mut seals);
+    let factor = tight.map_or(1.0, |t| t.factor);
+    closing::closing(doc, &mut parts, &mut seals, factor);
+    let closing_end = parts.len();
     // The closing never stands alone on a page: it keeps with the body's
-    // last paragraph (GB/T 9704 7.3.5.4).
+    // last paragraph (GB/T 9704 7.3.5.4), unless that is the body's first,
+    // which would leave the header alone instead.
     let end = parts.len().saturating_sub(1);
-    for part in &mut parts[closing_start.saturating_sub(1)..end] {
+    let kept_from = if doc.body.len() > 1 {
+        closing_start.saturating_sub(1)
+    } else {
+        closing_start
+    };
+    for part in &mut parts[kept_from..end] {
         if let Part::Paragraph(p) = part {
             let kept = std::mem::replace(p.as_mut(), Paragraph::new()).keep_next(true);
             **p = kept;
         }
     }
+    if let Some(t) = tight {
+        tighten(&mut parts[closing_start..closing_end], t.factor);
+    }
     let mut landscape_before = false;
     for (n, attachment) in doc.attachments.iter().enumerate() {
-        if attachment.landscape != landscape_before || (attachment.landscape && n > 0) {
-            parts.push(Part::SectionEnd {
-                landscape: landscape_before,
-            });
-        } else {
-            parts.push(Part::par(
-                Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
-            ));
+        // Each attachment starts a page: a new section where the page
+        // turns, otherwise its label breaks the page (a paragraph of its
+        // own holding the break would itself start a page when the page
+        // before is full, and leave one blank).
+        let new_section =
+            attachment.landscape != landscape_before || (attachment.landscape && n > 0);
+        if new_section {
+            end_section(&mut parts, landscape_before);
         }
-        let mut label = Paragraph::new().style(styles::ATTACHMENT_LABEL);
+        let mut label = Paragraph::new()
+            .style(styles::ATTACHMENT_LABEL)
+            .page_break_before(!new_section);
         if let Some(l) = &attachment.label {
             label = label.add_run(text(l));
         }
@@ -192,13 +271,19 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, Failed> {
             title_paragraphs(&title.lines, &mut parts);
             parts.push(Part::par(blank()));
         }
-        blocks(&attachment.body, &mut parts, attachment.landscape);
+        blocks(
+            &attachment.body,
+            &mut parts,
+            attachment.landscape,
+            None,
+            faces,
+        );
         landscape_before = attachment.landscape;
     }
     // The 版记 goes on an upright page, after a turned last attachment on
     // a page of its own, as in the PDF.
     if landscape_before && doc.imprint.is_some() {
-        parts.push(Part::SectionEnd { landscape: true });
+        end_section(&mut parts, true);
         // A page with only a floating table is merged into the one before
         // by LibreOffice: give it a line of its own.
         parts.push(Part::par(blank()));
@@ -231,11 +316,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, Failed> {
         .created_at(&doc_date(doc))
         .updated_at(&doc_date(doc));
     let mut xml = docx.build();
-    finish(
-        &mut xml,
-        &seals,
-        last_landscape || doc.attachments.iter().any(|a| a.landscape),
-    )?;
+    finish(&mut xml, &seals)?;
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(|e| {
         Failed::from(Diagnostic::error(
@@ -265,18 +346,36 @@ fn title_paragraphs(lines: &[String], parts: &mut Vec<Part>) {
     parts.push(Part::par(p));
 }
 
-fn blocks(blocks: &[Block], parts: &mut Vec<Part>, landscape: bool) {
-    for block in blocks {
+/// Adds the blocks' paragraphs and tables, those from `tight.from` on
+/// set tighter.
+fn blocks(
+    blocks: &[Block],
+    parts: &mut Vec<Part>,
+    landscape: bool,
+    tight: Option<flow::Tight>,
+    faces: &FontSet,
+) {
+    for (i, block) in blocks.iter().enumerate() {
+        let line = tight.filter(|t| i >= t.from).map(|t| tight_line(t.factor));
+        let on_pitch = |p: Paragraph| match line {
+            Some(line) => p.line_spacing(exact(line)).snap_to_grid(false),
+            None => p,
+        };
         match block {
             Block::Heading(h) => {
+                // A heading stays with what follows it, unless it is a
+                // whole sentence, which flows as text (as in the PDF).
                 let mut p = Paragraph::new()
                     .style(styles::heading(h.level))
-                    .keep_next(true);
+                    .keep_next(!h.is_sentence());
                 p = p.add_run(text(&h.number));
-                for r in runs(&h.runs, Some(heading_role(h.level))) {
+                for r in runs(&h.runs, Some(heading_role(h.level)), faces)
+                    .into_iter()
+                    .flatten()
+                {
                     p = p.add_run(r);
                 }
-                parts.push(Part::par(p));
+                parts.push(Part::par(on_pitch(p)));
             }
             Block::Paragraph { lead, runs: body } => {
                 let mut p = Paragraph::new().style(styles::BODY);
@@ -289,42 +388,71 @@ fn blocks(blocks: &[Block], parts: &mut Vec<Part>, landscape: bool) {
                 {
                     let role = heading_role(*level);
                     p = p.add_run(text(number).fonts(fonts(role)));
-                    for r in runs(head, Some(role)) {
+                    for r in runs(head, Some(role), faces).into_iter().flatten() {
                         p = p.add_run(r);
                     }
                 }
-                for r in runs(body, None) {
+                for r in runs(body, None, faces).into_iter().flatten() {
                     p = p.add_run(r);
                 }
-                parts.push(Part::par(p));
+                parts.push(Part::par(on_pitch(p)));
             }
             Block::Table(t) => {
-                parts.push(Part::Table(Box::new(table(t, landscape))));
+                let pitch = line.unwrap_or(PITCH);
+                parts.push(Part::Table(Box::new(table(t, landscape, pitch, faces))));
                 // Word needs a paragraph between a table and what follows;
                 // it takes the room to the next grid line, so the text after
-                // the table is back on the grid.
-                let width = tables::line_width(landscape);
-                let line = table_line(t.layout.size);
-                let height: i32 = tables::row_line_counts(t, width)
-                    .iter()
-                    .map(|&n| n as i32 * line + RULE_TW)
-                    .sum::<i32>()
-                    + RULE_TW;
-                let rest = (PITCH - height.rem_euclid(PITCH)).rem_euclid(PITCH);
+                // the table is back on the grid. Off the grid, it takes none.
+                let rest = if line.is_some() {
+                    20
+                } else {
+                    let width = tables::line_width(landscape);
+                    let row = table_line(t.layout.size, pitch);
+                    let height: i32 = tables::row_line_counts(t, width)
+                        .iter()
+                        .map(|&n| n as i32 * row + RULE_TW)
+                        .sum::<i32>()
+                        + RULE_TW;
+                    let rest = (PITCH - height.rem_euclid(PITCH)).rem_euclid(PITCH);
+                    if rest < 40 { rest + PITCH } else { rest }
+                };
                 parts.push(Part::par(
                     Paragraph::new()
                         .style(styles::AFTER_TABLE)
-                        .line_spacing(exact(if rest < 40 { rest + PITCH } else { rest })),
+                        .line_spacing(exact(rest)),
                 ));
             }
         }
     }
 }
 
-/// A table row's line in twips: three quarters of the grid's pitch at
-/// 四号, in proportion at smaller sizes (as the PDF sets it).
-fn table_line(size_pt: f64) -> i32 {
-    (0.75 * f64::from(PITCH) * size_pt / size::SIHAO).round() as i32
+/// A line of `factor` times the grid's pitch, in twips, rounded down so
+/// that the lines of a page add up to no more than notice set.
+fn tight_line(factor: f64) -> i32 {
+    (f64::from(PITCH) * factor).floor() as i32
+}
+
+/// Sets the paragraphs on the grid's pitch at `factor` times it, off the
+/// grid (Word and LibreOffice would snap them back to it).
+fn tighten(parts: &mut [Part], factor: f64) {
+    let line = tight_line(factor);
+    for part in parts {
+        if let Part::Paragraph(p) = part {
+            let spacing = &p.property.line_spacing;
+            if spacing.is_none() || spacing.as_ref() == Some(&exact(PITCH)) {
+                let tight = std::mem::replace(p.as_mut(), Paragraph::new())
+                    .line_spacing(exact(line))
+                    .snap_to_grid(false);
+                **p = tight;
+            }
+        }
+    }
+}
+
+/// A table row's line in twips: three quarters of the pitch at 四号, in
+/// proportion at smaller sizes (as the PDF sets it).
+fn table_line(size_pt: f64, pitch: i32) -> i32 {
+    (0.75 * f64::from(pitch) * size_pt / size::SIHAO).round() as i32
 }
 
 /// A table rule (0.5pt) in twips.
@@ -332,7 +460,7 @@ const RULE_TW: i32 = 10;
 
 /// A ruled table: the planned widths and size, a header row repeated on
 /// every page, rows kept whole when notice planned them so.
-fn table(t: &ModelTable, landscape: bool) -> Table {
+fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Table {
     let width = if landscape {
         tw(GEOMETRY.body_height)
     } else {
@@ -349,7 +477,7 @@ fn table(t: &ModelTable, landscape: bool) -> Table {
         vec![width as usize / columns; columns]
     };
     let size = (t.layout.size * 2.0).round() as usize;
-    let line = table_line(t.layout.size);
+    let line = table_line(t.layout.size, pitch);
     let cell = |content: &[ModelRun], w: usize, header: bool, breaks: &[usize]| {
         let mut p = Paragraph::new()
             .style(styles::TABLE)
@@ -373,16 +501,14 @@ fn table(t: &ModelTable, landscape: bool) -> Table {
             }
             _ => content.to_vec(),
         };
-        for (i, r) in runs(&pieces, None).into_iter().enumerate() {
+        let role = header.then_some(Role::Heiti);
+        for (i, group) in runs(&pieces, role, faces).into_iter().enumerate() {
             if i > 0 && !breaks.is_empty() {
                 p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
             }
-            let r = r.size(size);
-            p = p.add_run(if header {
-                r.fonts(fonts(Role::Heiti))
-            } else {
-                r
-            });
+            for r in group {
+                p = p.add_run(r.size(size));
+            }
         }
         TableCell::new()
             .add_paragraph(p)
@@ -550,38 +676,69 @@ fn document_setup(docx: Docx, doc: &Document, landscape: bool) -> Docx {
         .footer(page_number(true))
         .even_footer(page_number(false));
     if doc.format == DocumentFormat::Letter {
-        docx = docx.first_footer(closing::letter_first_footer());
+        // Its rules are drawn when the XML is finished (`footers`).
+        docx = docx.first_footer(Footer::new().add_paragraph(Paragraph::new()));
     }
     docx
 }
 
 /// Finishes the XML docx-rs built where it falls short (see the module's
 /// documentation).
-fn finish(
-    xml: &mut docx_rs::XMLDocx,
-    seals: &closing::Seals,
-    _landscape: bool,
-) -> Result<(), Failed> {
-    let mut document = String::from_utf8(std::mem::take(&mut xml.document)).map_err(|_| {
+fn finish(xml: &mut docx_rs::XMLDocx, seals: &closing::Seals) -> Result<(), Failed> {
+    let not_utf8 = || {
         Failed::from(Diagnostic::error(
             "internal",
             "docx-rs wrote XML that is not UTF-8",
         ))
-    })?;
+    };
+    let mut document =
+        String::from_utf8(std::mem::take(&mut xml.document)).map_err(|_| not_utf8())?;
     document = repeat_header_rows(&document);
+    // The empty paragraph docx-rs writes to hold a section's properties
+    // takes no room either (see `end_section`).
+    document = document.replace(
+        "<w:pPr><w:sectPr>",
+        &format!(
+            r#"<w:pPr><w:pStyle w:val="{}" /><w:sectPr>"#,
+            styles::AFTER_TABLE
+        ),
+    );
     xml.styles = chinese_text_defaults(&String::from_utf8_lossy(&xml.styles)).into_bytes();
-    document = table_position_first(&document);
     seals.place(&mut document, xml);
     footers::reference(&mut document, xml);
     xml.document = document.into_bytes();
+    let parts = [
+        &mut xml.document,
+        &mut xml.styles,
+        &mut xml.settings,
+        &mut xml.numberings,
+        &mut xml.font_table,
+    ]
+    .into_iter()
+    .chain(xml.footers.iter_mut())
+    .chain(xml.headers.iter_mut());
+    for part in parts.filter(|p| !p.is_empty()) {
+        let text = std::str::from_utf8(part).map_err(|_| not_utf8())?;
+        let ordered = schema::canonical(text).map_err(|e| {
+            Failed::from(Diagnostic::error(
+                "internal",
+                format!("the Word file's XML does not parse: {e}"),
+            ))
+        })?;
+        *part = ordered.into_bytes();
+    }
     Ok(())
 }
 
-/// The base style's CJK settings, which docx-rs cannot write:
-/// punctuation stays inside the 版心 (`w:overflowPunct` off; Word and
-/// LibreOffice hang it by default), and no extra space between Chinese and
-/// Latin letters or digits (`w:autoSpaceDE`/`DN` off), as in the PDF, so a
-/// line holds the same 28 characters.
+/// The base style's CJK settings, which docx-rs cannot write: no extra
+/// space between Chinese and Latin letters or digits (`w:autoSpaceDE`/`DN`
+/// off), as in the PDF, so a line holds the same 28 characters; and
+/// `w:overflowPunct` on. Word reads that as "a closing mark may hang past
+/// the line" (its own default); LibreOffice 7.4 reads the element the
+/// other way round (`DomainMapper.cxx`: hanging = val is 0), and a hanging
+/// mark at the end of a justified line vanishes from its PDFs. Written as
+/// on, LibreOffice keeps every mark inside the 版心 as the PDF does, and
+/// Word behaves as a clerk's own files do.
 fn chinese_text_defaults(styles: &str) -> String {
     // docx-rs keeps a bare `Normal` of its own beside ours: drop it.
     let mut out = styles.to_string();
@@ -598,7 +755,7 @@ fn chinese_text_defaults(styles: &str) -> String {
             {
                 out.insert_str(
                     ppr,
-                    r#"<w:overflowPunct w:val="0" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#,
+                    r#"<w:overflowPunct w:val="1" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#,
                 );
             }
             from = end;
@@ -606,27 +763,6 @@ fn chinese_text_defaults(styles: &str) -> String {
             out.replace_range(at..end, "");
             from = at;
         }
-    }
-    out
-}
-
-/// Moves a floating table's `w:tblpPr` to the head of its `w:tblPr`, where
-/// the schema puts it (docx-rs writes it last, and LibreOffice then
-/// ignores it).
-fn table_position_first(document: &str) -> String {
-    let mut out = document.to_string();
-    let mut from = 0;
-    while let Some(at) = out[from..].find("<w:tblpPr ").map(|a| a + from) {
-        let Some(end) = out[at..].find("/>").map(|e| at + e + 2) else {
-            break;
-        };
-        let Some(head) = out[..at].rfind("<w:tblPr>").map(|h| h + "<w:tblPr>".len()) else {
-            break;
-        };
-        let element = out[at..end].to_string();
-        out.replace_range(at..end, "");
-        out.insert_str(head, &element);
-        from = end;
     }
     out
 }
