@@ -86,5 +86,16 @@ for r in json.load(open('$OUT/$kind.json'))['results']:
 batch table-notice
 batch dense
 
+echo "## Word files: the table notice as DOCX alone, and with the PDF and text"
+# A DOCX reads notice's layout (the closing's page), so it costs a layout.
+hyperfine --warmup 3 --runs "$RUNS" -N \
+  "$NOTICE build $PLAN --force --no-system-fonts --format docx --out $OUT/docx" \
+  "$NOTICE build $PLAN --force --no-system-fonts --format pdf,txt --out $OUT/docx" \
+  "$NOTICE build $PLAN --force --no-system-fonts --format pdf,txt,docx --out $OUT/docx" | grep -E "Time|Benchmark"
+echo "### 200 distinct dense notices as DOCX, --jobs 2"
+hyperfine --warmup 1 --runs 5 -N \
+  "$NOTICE build $OUT/dense --force --no-system-fonts --quiet --jobs 2 --format docx" | grep -E "Time"
+echo
+
 echo "## watch: from saving an edit to the new PDF on disk"
 python3 bench/watch_latency.py "$NOTICE" bench/table-notice "$OUT/watch"

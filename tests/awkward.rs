@@ -311,39 +311,9 @@ fn a_four_line_title_is_balanced_and_breaks_between_words() {
 
 #[test]
 fn minutes_attendance_lines_start_two_characters_in_and_keep_names_whole() {
-    let pdf = doc("minutes15");
-    let text = &batch().docs["minutes15"].text;
-    let mut seen = 0;
-    for label in ["出席：", "请假：", "列席："] {
-        let Some(line) = pdf
-            .all_lines()
-            .into_iter()
-            .find(|l| l.text().starts_with(label))
-        else {
-            continue;
-        };
-        seen += 1;
-        assert_near(
-            line.left(),
-            MARGIN_LEFT + 2.0 * CELL,
-            0.1,
-            &format!("{label} 左空二字"),
-        );
-        let names = text
-            .lines()
-            .find(|l| l.trim_start_matches('\u{3000}').starts_with(label))
-            .unwrap();
-        let lines: Vec<String> = pdf.all_lines().iter().map(Line::text).collect();
-        for name in names.trim_start_matches('\u{3000}')[label.len()..]
-            .split(['，', '、', ' ', '\u{3000}'])
-            .filter(|n| !n.is_empty())
-        {
-            assert!(
-                lines.iter().any(|l| l.contains(name)),
-                "{name} is split across lines"
-            );
-        }
-    }
+    let (problems, seen) =
+        measure::attendance_problems(doc("minutes15"), &batch().docs["minutes15"].text);
+    assert!(problems.is_empty(), "{problems:#?}");
     assert!(seen >= 2, "attendance lines");
 }
 

@@ -488,6 +488,17 @@ fn the_render_keeps_the_pdfs_page_rules() {
     assert!(ends >= 15, "only {ends} page ends measured");
 }
 
+/// A 纪要's attendance: 左空二字, and no name split over two lines (a word
+/// processor breaks between any two characters; notice breaks the lines
+/// between names).
+#[test]
+fn the_render_keeps_attendance_names_whole() {
+    let r = get("minutes15");
+    let (problems, seen) = measure::attendance_problems(&r.lo, &r.twin);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(seen >= 2, "attendance lines");
+}
+
 /// As many pages as notice's PDF: the same page breaks within a line or
 /// two, apart from a turned table, whose rows LibreOffice may split at
 /// other places.
@@ -760,4 +771,118 @@ fn the_docx_imports_back_to_the_same_twin() {
             );
         }
     }
+}
+
+/// Word reads a property only in the place the schema (ECMA-376 Part 1,
+/// `wml.xsd`) gives it among its siblings, and may drop one out of order:
+/// every part of every Word file keeps these orders.
+#[test]
+fn the_xml_keeps_the_schemas_order() {
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    // (parent, earlier, later): `earlier` never follows `later`.
+    let before: &[(&str, &str, &str)] = &[
+        ("pPr", "pStyle", "keepNext"),
+        ("pPr", "pStyle", "rPr"),
+        ("pPr", "jc", "rPr"),
+        ("pPr", "keepNext", "pageBreakBefore"),
+        ("pPr", "pageBreakBefore", "framePr"),
+        ("pPr", "framePr", "widowControl"),
+        ("pPr", "widowControl", "pBdr"),
+        ("pPr", "pBdr", "tabs"),
+        ("pPr", "tabs", "overflowPunct"),
+        ("pPr", "overflowPunct", "autoSpaceDE"),
+        ("pPr", "autoSpaceDN", "snapToGrid"),
+        ("pPr", "snapToGrid", "spacing"),
+        ("pPr", "spacing", "ind"),
+        ("pPr", "ind", "jc"),
+        ("pPr", "jc", "outlineLvl"),
+        ("pPr", "outlineLvl", "rPr"),
+        ("pPr", "rPr", "sectPr"),
+        ("rPr", "rFonts", "color"),
+        ("rPr", "rFonts", "sz"),
+        ("rPr", "color", "spacing"),
+        ("rPr", "spacing", "w"),
+        ("rPr", "w", "sz"),
+        ("rPr", "sz", "szCs"),
+        ("style", "name", "basedOn"),
+        ("style", "basedOn", "qFormat"),
+        ("style", "qFormat", "pPr"),
+        ("style", "pPr", "rPr"),
+        ("sectPr", "footerReference", "pgSz"),
+        ("sectPr", "pgSz", "pgMar"),
+        ("sectPr", "pgMar", "cols"),
+        ("sectPr", "cols", "titlePg"),
+        ("sectPr", "titlePg", "docGrid"),
+        ("tblPr", "tblpPr", "tblW"),
+        ("tblPr", "tblW", "jc"),
+        ("tblPr", "jc", "tblBorders"),
+        ("tblPr", "tblBorders", "tblLayout"),
+        ("tblPr", "tblLayout", "tblCellMar"),
+        ("tcPr", "tcW", "vAlign"),
+        ("trPr", "cantSplit", "trHeight"),
+        ("trPr", "trHeight", "tblHeader"),
+        ("tbl", "tblPr", "tblGrid"),
+        ("tbl", "tblGrid", "tr"),
+        ("settings", "zoom", "defaultTabStop"),
+        ("settings", "defaultTabStop", "evenAndOddHeaders"),
+        ("settings", "evenAndOddHeaders", "compat"),
+    ];
+    let mut checked = 0;
+    for (name, r) in rendered() {
+        let file = std::fs::File::open(&r.docx).unwrap();
+        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let parts: Vec<String> = zip
+            .file_names()
+            .filter(|n| n.starts_with("word/") && n.ends_with(".xml"))
+            .map(str::to_string)
+            .collect();
+        for part in parts {
+            let xml = docx_part(&r.docx, &part);
+            let doc =
+                roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{name} {part}: {e}"));
+            for node in doc
+                .descendants()
+                .filter(|n| n.tag_name().namespace() == Some(W))
+            {
+                let parent = node.tag_name().name();
+                let children: Vec<&str> = node
+                    .children()
+                    .filter(|c| c.is_element())
+                    .map(|c| c.tag_name().name())
+                    .collect();
+                for &(p, earlier, later) in before {
+                    if p != parent {
+                        continue;
+                    }
+                    let first_later = children.iter().position(|c| *c == later);
+                    let last_earlier = children.iter().rposition(|c| *c == earlier);
+                    if let (Some(l), Some(e)) = (first_later, last_earlier) {
+                        checked += 1;
+                        assert!(
+                            e < l,
+                            "{name} {part}: w:{earlier} after w:{later} in w:{parent}: {children:?}"
+                        );
+                    }
+                }
+                // Properties first: a run's, a paragraph's.
+                if matches!(parent, "r" | "p")
+                    && let Some(at) = children.iter().position(|c| matches!(*c, "rPr" | "pPr"))
+                {
+                    assert_eq!(at, 0, "{name} {part}: w:{parent} {children:?}");
+                }
+                // A style's paragraph properties have no run properties.
+                if parent == "pPr"
+                    && node
+                        .parent_element()
+                        .is_some_and(|p| matches!(p.tag_name().name(), "style" | "pPrDefault"))
+                {
+                    assert!(
+                        !children.contains(&"rPr"),
+                        "{name} {part}: run properties in a style's w:pPr"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} orders checked");
 }

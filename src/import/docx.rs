@@ -386,9 +386,14 @@ impl Reader {
         let mut breaks_after = false;
         self.runs(p, style, &mut runs, &mut breaks_after);
         let text: String = runs.iter().map(|r| r.0.as_str()).collect();
-        let text = text
+        let mut text = text
             .trim_matches([' ', '\u{3000}', '\t', '\u{a0}'])
             .to_string();
+        // A 纪要's attendance breaks its lines between names (notice's Word
+        // files do, so no name is split): one line of names.
+        if ["出席", "请假", "列席"].iter().any(|l| text.starts_with(l)) {
+            text = join_breaks(&text);
+        }
         // Indented by spaces, by the paragraph's own indent, or by its
         // style's (a Word file's body style indents its first lines).
         let indented = runs

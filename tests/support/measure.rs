@@ -330,3 +330,38 @@ pub fn missing_and_extra(printed: &[char], twin: &str) -> (String, String) {
     }
     (missing, extra)
 }
+
+/// A 纪要's attendance lines (出席, 请假, 列席) that do not start 左空二字,
+/// and names split over two lines; and how many lines were found.
+pub fn attendance_problems(pdf: &Pdf, twin: &str) -> (Vec<String>, usize) {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    let lines: Vec<Line> = pdf.all_lines();
+    let texts: Vec<String> = lines.iter().map(Line::text).collect();
+    for label in ["出席：", "请假：", "列席："] {
+        let Some(line) = lines.iter().find(|l| l.text().starts_with(label)) else {
+            continue;
+        };
+        seen += 1;
+        let indent = line.left() - MARGIN_LEFT;
+        if (indent - 2.0 * CELL).abs() > 0.3 {
+            problems.push(format!("{label} starts {indent:.2}mm in, not 左空二字"));
+        }
+        let Some(names) = twin
+            .lines()
+            .find(|l| l.trim_start_matches('\u{3000}').starts_with(label))
+        else {
+            problems.push(format!("{label} is not in the twin"));
+            continue;
+        };
+        for name in names.trim_start_matches('\u{3000}')[label.len()..]
+            .split(['，', '、', ' ', '\u{3000}'])
+            .filter(|n| !n.is_empty())
+        {
+            if !texts.iter().any(|l| l.contains(name)) {
+                problems.push(format!("{name} is split across lines"));
+            }
+        }
+    }
+    (problems, seen)
+}

@@ -3,9 +3,9 @@
 //! of the last page, and the 信函's lower rules.
 
 use docx_rs::{
-    AlignmentType, HeightRule, Paragraph, Run, SpecialIndentType, Tab, TabValueType, Table,
-    TableBorder, TableBorderPosition, TableBorders, TableCell, TablePositionProperty, TableRow,
-    WidthType, XMLDocx,
+    AlignmentType, BreakType, HeightRule, Paragraph, Run, SpecialIndentType, Tab, TabValueType,
+    Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TablePositionProperty,
+    TableRow, WidthType, XMLDocx,
 };
 
 use super::{
@@ -253,19 +253,46 @@ fn attendance(doc: &Document, parts: &mut Vec<Part>) {
     for a in &doc.attendance {
         let label = format!("{}：", a.label);
         let left = 2 * CHAR + width(&label);
-        parts.push(Part::par(
-            Paragraph::new()
-                .style(styles::ATTENDANCE)
-                .indent(
-                    Some(left),
-                    Some(SpecialIndentType::Hanging(width(&label))),
-                    None,
-                    None,
-                )
-                .add_run(text(&label).fonts(fonts(Role::Heiti)))
-                .add_run(text(&a.names)),
-        ));
+        let mut p = Paragraph::new()
+            .style(styles::ATTENDANCE)
+            .indent(
+                Some(left),
+                Some(SpecialIndentType::Hanging(width(&label))),
+                None,
+                None,
+            )
+            .add_run(text(&label).fonts(fonts(Role::Heiti)));
+        for (i, line) in name_lines(&a.names, body_width() - left).iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            p = p.add_run(text(line));
+        }
+        parts.push(Part::par(p));
     }
+}
+
+/// An attendance line's names broken into lines of `room` twips between
+/// names, each name with its comma kept whole, as the PDF sets them (a
+/// word processor would break inside a name); a name longer than a third
+/// of a line may wrap like text.
+fn name_lines(names: &str, room: i32) -> Vec<String> {
+    let items: Vec<&str> = names.split('，').collect();
+    let mut lines = vec![String::new()];
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item}，")
+        } else {
+            item.to_string()
+        };
+        let line = lines.last_mut().expect("a line");
+        if !line.is_empty() && width(line) + width(&piece) > room && item.chars().count() <= 9 {
+            lines.push(piece);
+        } else {
+            line.push_str(&piece);
+        }
+    }
+    lines
 }
 
 /// 署名 右空二字 and the date two characters right of its first character
