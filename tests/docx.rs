@@ -830,7 +830,7 @@ fn the_xml_keeps_the_schemas_order() {
     let mut checked = 0;
     for (name, r) in rendered() {
         let file = std::fs::File::open(&r.docx).unwrap();
-        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let zip = zip::ZipArchive::new(file).unwrap();
         let parts: Vec<String> = zip
             .file_names()
             .filter(|n| n.starts_with("word/") && n.ends_with(".xml"))
