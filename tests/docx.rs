@@ -198,6 +198,17 @@ fn every_face_is_a_bundled_one_under_its_office_name() {
                 g.font
             );
         }
+        // A character the role's face lacks is set in 宋体 (the regular
+        // face), as the PDF falls back, not in a reader's choice.
+        for g in r.lo.glyphs.iter().filter(|g| g.size < 20.0) {
+            assert!(
+                !g.font.contains("Bold"),
+                "{name}: {:?} at {}pt in {}",
+                g.ch,
+                g.size,
+                g.font
+            );
+        }
         // Each element in its face: title 小标宋 (Noto Serif Bold), body 仿宋.
         let ours_title = r
             .ours
@@ -885,4 +896,26 @@ fn the_xml_keeps_the_schemas_order() {
         }
     }
     assert!(checked > 1000, "only {checked} orders checked");
+}
+
+/// A Latin string longer than half a line (a hash, a web address) may
+/// break anywhere in Word, as the PDF breaks it: its paragraph's style
+/// turns word wrap off. (LibreOffice 7.4 ignores `w:wordWrap`.)
+#[test]
+fn long_latin_strings_may_break_anywhere_in_word() {
+    let r = get("hash");
+    let styles = docx_part(&r.docx, "word/styles.xml");
+    let style = styles
+        .split("<w:style ")
+        .find(|s| s.contains(r#"w:styleId="GwBodyLongLatin""#))
+        .expect("the style");
+    assert!(style.contains(r#"<w:wordWrap w:val="0" />"#), "{style}");
+    assert!(style.contains(r#"<w:basedOn w:val="GwBody" />"#), "{style}");
+    let xml = docx_part(&r.docx, "word/document.xml");
+    assert!(xml.contains(r#"<w:pStyle w:val="GwBodyLongLatin" />"#));
+    let plain = docx_part(&get("yonghe-notice").docx, "word/document.xml");
+    assert!(
+        !plain.contains("GwBodyLongLatin"),
+        "only where a string is long"
+    );
 }

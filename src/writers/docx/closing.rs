@@ -9,7 +9,8 @@ use docx_rs::{
 };
 
 use super::{
-    CHAR, PITCH, Part, blank, body_width, fonts, pt_tw, styles, text, text_width as width, tw,
+    CHAR, PITCH, Part, add_text, blank, body_width, fonts, pt_tw, styles, text,
+    text_width as width, tw,
 };
 use crate::gbt9704::{GEOMETRY, Role, SIGNATURE_SEAL_TEXT, size};
 use crate::model::{Document, DocumentFormat, Image, ImageFormat};
@@ -210,7 +211,7 @@ pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor:
     } else if doc.sealed && !doc.seals.is_empty() {
         sealed(doc, parts, seals, pitch);
     } else if !doc.signature.is_empty() || doc.date.is_some() {
-        unsealed(doc, parts);
+        unsealed(doc, parts, seals.fonts);
     }
     if let Some(note) = &doc.note {
         parts.push(Part::par(
@@ -297,7 +298,7 @@ fn name_lines(names: &str, room: i32) -> Vec<String> {
 
 /// 署名 右空二字 and the date two characters right of its first character
 /// (右空二字 when it is the longer).
-fn unsealed(doc: &Document, parts: &mut Vec<Part>) {
+fn unsealed(doc: &Document, parts: &mut Vec<Part>, faces: &FontSet) {
     parts.push(Part::par(blank()));
     let date_w = doc.date.as_deref().map_or(0, width);
     let inner = doc
@@ -313,18 +314,16 @@ fn unsealed(doc: &Document, parts: &mut Vec<Part>) {
         .unwrap_or(0);
     let left = body_width() - 2 * CHAR - inner;
     for line in &doc.signature {
-        parts.push(Part::par(
-            Paragraph::new()
-                .style(styles::SIGNATURE)
-                .align(AlignmentType::Left)
-                .indent(
-                    Some(left),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    None,
-                    None,
-                )
-                .add_run(text(line)),
-        ));
+        let p = Paragraph::new()
+            .style(styles::SIGNATURE)
+            .align(AlignmentType::Left)
+            .indent(
+                Some(left),
+                Some(SpecialIndentType::FirstLine(0)),
+                None,
+                None,
+            );
+        parts.push(Part::par(add_text(p, line, faces)));
     }
     if let Some(date) = &doc.date {
         // The longer date is 右空二字 itself: set from the right, its end
@@ -416,9 +415,11 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, p: f64) {
             }
             for (k, centre) in centres.iter().enumerate() {
                 let i = start + k;
-                par = par
-                    .add_run(Run::new().add_tab())
-                    .add_run(text(&doc.signature[i]));
+                par = add_text(
+                    par.add_run(Run::new().add_tab()),
+                    &doc.signature[i],
+                    seals.fonts,
+                );
                 if let Some(image) = doc.seals.get(i) {
                     let centre_y = centre_in_row(last);
                     if let Some(marker) = seals.add(
@@ -452,15 +453,13 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, p: f64) {
         );
         for (i, line) in doc.signature.iter().enumerate() {
             let right = body_width() - last_centre - width(line) / 2;
-            let mut par = Paragraph::new()
-                .style(styles::SIGNATURE)
-                .indent(
-                    Some(0),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(right.max(0)),
-                    None,
-                )
-                .add_run(text(line));
+            let par = Paragraph::new().style(styles::SIGNATURE).indent(
+                Some(0),
+                Some(SpecialIndentType::FirstLine(0)),
+                Some(right.max(0)),
+                None,
+            );
+            let mut par = add_text(par, line, seals.fonts);
             if i == 0
                 && let Some(image) = doc.seals.first()
             {

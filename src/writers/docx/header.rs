@@ -12,7 +12,7 @@ use docx_rs::{
 };
 
 use super::{
-    CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, text_width, tw,
+    CHAR, PITCH, Part, blank, body_width, exact, faced, fonts, pt_tw, styles, text, text_width, tw,
 };
 use crate::gbt9704::{GEOMETRY, Role, size};
 use crate::model::{Document, DocumentFormat, Mark};
@@ -216,7 +216,7 @@ fn separator() -> (ParagraphBorders, i32) {
 /// wide as its widest name and one character apart, the block 右空一字;
 /// the number on the last row, 左空一字 (tab stops, so the rows and the
 /// separator under them span the 版心).
-fn number_rows(doc: &Document) -> Vec<Paragraph> {
+fn number_rows(doc: &Document, faces: &FontSet) -> Vec<Paragraph> {
     let number = doc.number.clone().unwrap_or_default();
     if doc.signers.is_empty() {
         return vec![
@@ -269,7 +269,9 @@ fn number_rows(doc: &Document) -> Vec<Paragraph> {
                 if k > 0 {
                     p = p.add_run(Run::new().add_tab());
                 }
-                p = p.add_run(text(name).fonts(fonts(Role::Kaiti)));
+                for run in faced(name, Role::Kaiti, true, faces) {
+                    p = p.add_run(run);
+                }
             }
             p
         })
@@ -281,7 +283,7 @@ pub fn header(doc: &Document, faces: &FontSet, parts: &mut Vec<Part>) {
     match doc.format {
         DocumentFormat::Letter => letter(doc, ink, parts),
         DocumentFormat::Order => order(doc, ink, parts),
-        DocumentFormat::File | DocumentFormat::Minutes => file(doc, ink, parts),
+        DocumentFormat::File | DocumentFormat::Minutes => file(doc, ink, faces, parts),
     }
 }
 
@@ -295,7 +297,7 @@ fn corner_paragraphs(doc: &Document, parts: &mut Vec<Part>) -> i32 {
     lines.len() as i32
 }
 
-fn file(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
+fn file(doc: &Document, ink: Ink, faces: &FontSet, parts: &mut Vec<Part>) {
     let g = GEOMETRY;
     let corner_lines = corner_paragraphs(doc, parts);
     let Some(m) = &doc.mark else {
@@ -304,7 +306,7 @@ fn file(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
             if corner_lines > 0 {
                 parts.push(Part::par(blank()));
             }
-            for row in number_rows(doc) {
+            for row in number_rows(doc, faces) {
                 parts.push(Part::par(row));
             }
             parts.push(Part::par(blank()));
@@ -316,7 +318,7 @@ fn file(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
     let top = g.mark_top - f64::from(corner_lines) * g.pitch();
     mark(m, top, number_line - corner_lines, ink, parts);
     let rows = if doc.number.is_some() || !doc.signers.is_empty() {
-        number_rows(doc)
+        number_rows(doc, faces)
     } else {
         Vec::new()
     };

@@ -134,8 +134,6 @@ fn blank() -> Paragraph {
 
 /// Runs of model text, a group for each: emphasis in 楷体, strong in 黑体,
 /// `role` the face of a run-in heading's words (or a header cell's).
-/// Characters that face lacks are set in 宋体, the face the PDF falls back
-/// to, rather than left to each reader's own fallback.
 fn runs(model: &[ModelRun], role: Option<Role>, faces: &FontSet) -> Vec<Vec<Run>> {
     model
         .iter()
@@ -146,31 +144,49 @@ fn runs(model: &[ModelRun], role: Option<Role>, faces: &FontSet) -> Vec<Vec<Run>
                 (Style::Plain, Some(role)) => role,
                 _ => Role::Fangsong,
             };
-            let falls_back = |c: char| {
-                !c.is_ascii() && !faces.role_covers(role, c) && faces.role_covers(Role::Songti, c)
-            };
-            let run = |s: &str, fallback: bool| match (fallback, role) {
-                (true, _) => text(s).fonts(fonts(Role::Songti)),
-                (false, Role::Fangsong) => text(s),
-                (false, role) => text(s).fonts(fonts(role)),
-            };
-            let mut out = Vec::new();
-            let mut piece = String::new();
-            let mut fallback = false;
-            for c in r.text.chars() {
-                if falls_back(c) != fallback && !piece.is_empty() {
-                    out.push(run(&piece, fallback));
-                    piece.clear();
-                }
-                fallback = falls_back(c);
-                piece.push(c);
-            }
-            if !piece.is_empty() || out.is_empty() {
-                out.push(run(&piece, fallback));
-            }
-            out
+            // 仿宋 is the paragraph styles' own face: such runs name none.
+            faced(&r.text, role, role != Role::Fangsong, faces)
         })
         .collect()
+}
+
+/// A paragraph with 仿宋 text added (its style's face), any character
+/// 仿宋 lacks in 宋体 ([`faced`]).
+fn add_text(mut p: Paragraph, s: &str, faces: &FontSet) -> Paragraph {
+    for run in faced(s, Role::Fangsong, false, faces) {
+        p = p.add_run(run);
+    }
+    p
+}
+
+/// Text in a role's face, as runs: characters the face lacks are set in
+/// 宋体, the face the PDF falls back to, rather than left to each
+/// reader's own fallback. `named`: the other runs name the role's face
+/// (otherwise the paragraph's style gives it).
+fn faced(s: &str, role: Role, named: bool, faces: &FontSet) -> Vec<Run> {
+    let falls_back = |c: char| {
+        !c.is_ascii() && !faces.role_covers(role, c) && faces.role_covers(Role::Songti, c)
+    };
+    let run = |piece: &str, fallback: bool| match (fallback, named) {
+        (true, _) => text(piece).fonts(fonts(Role::Songti)),
+        (false, true) => text(piece).fonts(fonts(role)),
+        (false, false) => text(piece),
+    };
+    let mut out = Vec::new();
+    let mut piece = String::new();
+    let mut fallback = false;
+    for c in s.chars() {
+        if falls_back(c) != fallback && !piece.is_empty() {
+            out.push(run(&piece, fallback));
+            piece.clear();
+        }
+        fallback = falls_back(c);
+        piece.push(c);
+    }
+    if !piece.is_empty() || out.is_empty() {
+        out.push(run(&piece, fallback));
+    }
+    out
 }
 
 /// What goes into the document body, in order.
@@ -213,7 +229,7 @@ pub fn docx(
     let mut seals = closing::Seals::new(faces);
     header::header(doc, faces, &mut parts);
     if let Some(title) = &doc.title {
-        title_paragraphs(&title.lines, &mut parts);
+        title_paragraphs(&title.lines, &mut parts, faces);
         parts.push(Part::par(blank()));
     }
     if let Some(to) = &doc.to {
@@ -268,7 +284,7 @@ pub fn docx(
         parts.push(Part::par(label));
         parts.push(Part::par(blank()));
         if let Some(title) = &attachment.title {
-            title_paragraphs(&title.lines, &mut parts);
+            title_paragraphs(&title.lines, &mut parts, faces);
             parts.push(Part::par(blank()));
         }
         blocks(
@@ -335,13 +351,15 @@ fn doc_date(doc: &Document) -> String {
 }
 
 /// A title's lines, as notice broke them, in one paragraph.
-fn title_paragraphs(lines: &[String], parts: &mut Vec<Part>) {
+fn title_paragraphs(lines: &[String], parts: &mut Vec<Part>, faces: &FontSet) {
     let mut p = Paragraph::new().style(styles::TITLE);
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
         }
-        p = p.add_run(text(line));
+        for run in faced(line, Role::Xiaobiaosong, false, faces) {
+            p = p.add_run(run);
+        }
     }
     parts.push(Part::par(p));
 }
@@ -378,7 +396,16 @@ fn blocks(
                 parts.push(Part::par(on_pitch(p)));
             }
             Block::Paragraph { lead, runs: body } => {
-                let mut p = Paragraph::new().style(styles::BODY);
+                let long_latin = body.iter().any(|r| {
+                    r.text
+                        .split(|c: char| !c.is_ascii_graphic())
+                        .any(|t| t.len() >= LONG_LATIN)
+                });
+                let mut p = Paragraph::new().style(if long_latin {
+                    styles::BODY_LONG_LATIN
+                } else {
+                    styles::BODY
+                });
                 if let Some(Heading {
                     level,
                     number,
@@ -410,7 +437,7 @@ fn blocks(
                     let row = table_line(t.layout.size, pitch);
                     let height: i32 = tables::row_line_counts(t, width)
                         .iter()
-                        .map(|&n| n as i32 * row + RULE_TW)
+                        .map(|&n| n as i32 * row + 2 * cell_inset_y(t.layout.size) + RULE_TW)
                         .sum::<i32>()
                         + RULE_TW;
                     let rest = (PITCH - height.rem_euclid(PITCH)).rem_euclid(PITCH);
@@ -449,10 +476,19 @@ fn tighten(parts: &mut [Part], factor: f64) {
     }
 }
 
+/// A Latin string this long (half a line) or longer is broken anywhere.
+const LONG_LATIN: usize = 28;
+
 /// A table row's line in twips: three quarters of the pitch at 四号, in
 /// proportion at smaller sizes (as the PDF sets it).
 fn table_line(size_pt: f64, pitch: i32) -> i32 {
     (0.75 * f64::from(pitch) * size_pt / size::SIHAO).round() as i32
+}
+
+/// A table cell's padding above and below its text, in twips: a tenth
+/// of an em.
+fn cell_inset_y(size_pt: f64) -> i32 {
+    (size_pt * 20.0 * 0.1).round() as i32
 }
 
 /// A table rule (0.5pt) in twips.
@@ -556,7 +592,9 @@ fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Table 
         });
     }
     let rule = |position| TableBorder::new(position).size(4).color("000000");
+    // Cell padding as the PDF's: a quarter em across, a tenth down.
     let inset = (t.layout.size * 20.0 * 0.25).round() as usize;
+    let inset_y = cell_inset_y(t.layout.size) as usize;
     Table::new(rows)
         .set_grid(grid)
         .layout(TableLayoutType::Fixed)
@@ -564,7 +602,9 @@ fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Table 
         .margins(
             TableCellMargins::new()
                 .margin_left(inset, WidthType::Dxa)
-                .margin_right(inset, WidthType::Dxa),
+                .margin_right(inset, WidthType::Dxa)
+                .margin_top(inset_y, WidthType::Dxa)
+                .margin_bottom(inset_y, WidthType::Dxa),
         )
         .set_borders(
             TableBorders::new()
@@ -703,7 +743,13 @@ fn finish(xml: &mut docx_rs::XMLDocx, seals: &closing::Seals) -> Result<(), Fail
             styles::AFTER_TABLE
         ),
     );
-    xml.styles = chinese_text_defaults(&String::from_utf8_lossy(&xml.styles)).into_bytes();
+    let mut styles_xml = chinese_text_defaults(&String::from_utf8_lossy(&xml.styles));
+    if let Some(style) = styles_xml.find(&format!(r#"w:styleId="{}""#, styles::BODY_LONG_LATIN))
+        && let Some(ppr) = styles_xml[style..].find("<w:pPr>")
+    {
+        styles_xml.insert_str(style + ppr + "<w:pPr>".len(), r#"<w:wordWrap w:val="0" />"#);
+    }
+    xml.styles = styles_xml.into_bytes();
     seals.place(&mut document, xml);
     footers::reference(&mut document, xml);
     xml.document = document.into_bytes();

@@ -11,6 +11,10 @@ use crate::gbt9704::{Role, size};
 
 pub const NORMAL: &str = "Normal";
 pub const BODY: &str = "GwBody";
+/// 正文 holding a Latin string too long for a line (a hash, a web
+/// address): Word may break it anywhere, as the PDF does (`w:wordWrap`
+/// off, written when the XML is finished).
+pub const BODY_LONG_LATIN: &str = "GwBodyLongLatin";
 pub const TITLE: &str = "GwTitle";
 pub const TO: &str = "GwTo";
 pub const MARK: &str = "GwMark";
@@ -175,7 +179,8 @@ pub fn styles() -> Styles {
         .default_fonts(fonts(Role::Fangsong))
         .default_size(body_size)
         .add_style(normal)
-        .add_style(body);
+        .add_style(body)
+        .add_style(paragraph(BODY_LONG_LATIN, "正文（西文长串）", BODY));
     for h in headings {
         styles = styles.add_style(h);
     }
