@@ -168,6 +168,10 @@ fn fontconfig(dir: &Path) -> PathBuf {
     path
 }
 
+/// How much lower LibreOffice sets a line's baseline in an exact line than
+/// Typst does, in mm.
+const LO_BASELINE: f64 = 0.7;
+
 fn get(name: &str) -> &'static Rendered {
     &rendered()[name]
 }
@@ -305,6 +309,19 @@ fn the_page_and_its_grid() {
                 tight >= 22.0 / 25.0 * PITCH - 0.1,
                 "{name} p{page}: lines {tight:.2}mm apart"
             );
+            // On a page set on the grid, every body line is on a grid line
+            // (LibreOffice's baselines 0.7mm under Typst's), text after a
+            // table split over pages too.
+            if tight >= PITCH {
+                for l in &lines {
+                    let at = grid_line(l) - LO_BASELINE / PITCH;
+                    assert!(
+                        (at - at.round()).abs() < 0.04,
+                        "{name} p{page}: {:?} is off the grid (at {at:.3})",
+                        l.text()
+                    );
+                }
+            }
             let mut stepped = false;
             for (pair, gap) in pairs.iter().zip(&gaps) {
                 let on = |p: f64| ((gap / p) - (gap / p).round()).abs() < 0.03;
@@ -869,7 +886,12 @@ fn the_xml_keeps_the_schemas_order() {
                         );
                     }
                 }
-                // Properties first: a run's, a paragraph's.
+                // Properties once, and first: a run's, a paragraph's, a
+                // row's, a cell's, a table's.
+                for props in ["pPr", "rPr", "trPr", "tcPr", "tblPr", "sectPr"] {
+                    let n = children.iter().filter(|c| **c == props).count();
+                    assert!(n <= 1, "{name} {part}: {n} w:{props} in w:{parent}");
+                }
                 if matches!(parent, "r" | "p")
                     && let Some(at) = children.iter().position(|c| matches!(*c, "rPr" | "pPr"))
                 {
@@ -958,4 +980,32 @@ fn only_the_closings_page_is_tightened_and_only_where_it_must_be() {
         ["markdown-joint", "upward-request", "yonghe-notice"],
         "documents with a tightened page"
     );
+}
+
+/// A 信函's red double rules, thick over thin under the mark and thin over
+/// thick 20mm above the paper's bottom, 170mm long: where the PDF draws
+/// them, as thick.
+#[test]
+fn a_letters_double_rules_where_the_pdf_has_them() {
+    let r = get("letter");
+    let red = |pdf: &Pdf| {
+        let mut rules: Vec<(f64, f64, f64)> = pdf
+            .rules
+            .iter()
+            .filter(|l| l.page == 1 && is_red(l.color))
+            .map(|l| (l.y1, l.weight, (l.x2 - l.x1).abs()))
+            .collect();
+        rules.sort_by(|a, b| a.0.total_cmp(&b.0));
+        rules.dedup_by(|a, b| (a.0 - b.0).abs() < 0.05);
+        rules
+    };
+    let (ours, lo) = (red(&r.ours), red(&r.lo));
+    assert_eq!(ours.len(), 4, "{ours:?}");
+    assert_eq!(lo.len(), 4, "{lo:?}");
+    for (o, l) in ours.iter().zip(&lo) {
+        assert_near(l.0, o.0, 0.3, "a rule's place");
+        assert_near(l.1, o.1, 0.05, "a rule's weight");
+        assert_near(l.2, 170.0, 0.5, "a rule's length");
+    }
+    assert_near(lo[3].0, 297.0 - 20.0, 0.3, "the lower thick rule");
 }

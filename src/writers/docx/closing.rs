@@ -201,11 +201,13 @@ fn mm(tw_: i32) -> f64 {
 
 /// The closing's paragraphs; `factor` is the pitch's, where the page is
 /// tightened (the paragraphs' lines are set by the caller, the seals'
-/// places here).
-pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor: f64) {
+/// places here). Returns where the 署名's piece starts in `parts` (what
+/// may never start a page alone, as in the PDF).
+pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor: f64) -> usize {
     let pitch = GEOMETRY.pitch() * factor;
     attachment_notes(doc, parts);
     attendance(doc, parts);
+    let signature = parts.len();
     if doc.format == DocumentFormat::Order {
         signed_by_person(doc, parts, seals, pitch);
     } else if doc.sealed && !doc.seals.is_empty() {
@@ -218,6 +220,7 @@ pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor:
             Paragraph::new().style(styles::NOTE).add_run(text(note)),
         ));
     }
+    signature
 }
 
 /// `附件：1.XXX`, the names of later lines under the first's.

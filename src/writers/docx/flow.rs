@@ -32,6 +32,38 @@ const ROUNDING: f64 = 0.25;
 /// character after it: a fifth of a 3号 character, in twips.
 const AUTOSPACE_TW: f64 = 64.0;
 
+/// What the Word file takes from notice's pages.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The closing's page, set tighter.
+    pub tight: Option<Tight>,
+    /// Where each table ends, in mm under the 版心's top of its page, in
+    /// document order (none on a turned page): the text after it goes back
+    /// to the grid from there.
+    pub table_ends: Vec<Option<f64>>,
+}
+
+impl Plan {
+    pub fn of(doc: &Document, laid: &Laid) -> Plan {
+        let table_ends = laid
+            .views
+            .iter()
+            .enumerate()
+            .flat_map(|(page, view)| {
+                let turned = laid.turned.contains(&page);
+                view.markers
+                    .iter()
+                    .filter(|m| m.value == "table-end")
+                    .map(move |m| (!turned).then_some(m.y - GEOMETRY.margin_top))
+            })
+            .collect();
+        Plan {
+            tight: tight(doc, laid),
+            table_ends,
+        }
+    }
+}
+
 /// Body blocks from `from` on, and the closing, set at `factor` times the
 /// grid's pitch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,7 +75,7 @@ pub struct Tight {
 /// Where notice's pages ask the Word file to tighten, if they do: the
 /// closing's page holds what notice set on it, with room to spare (see
 /// the module's documentation), at most as tight as notice sets a page.
-pub fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
+fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
     let at = |value: &str| {
         laid.views.iter().enumerate().find_map(|(page, view)| {
             view.markers

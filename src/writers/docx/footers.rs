@@ -117,17 +117,22 @@ fn page_rule(x_mm: f64, y_mm: f64, length_mm: f64, weight_mm: f64, id: usize) ->
     )
 }
 
-/// The 信函's first page: thin over thick red rules 170mm long, the thick
-/// one 20mm above the paper's bottom, as the PDF draws them (2pt and
-/// 0.5pt, 1mm apart); no page number.
-fn letter_first_footer() -> String {
+/// The 信函's first page: its red double rules, 170mm long, drawn as the
+/// PDF draws them (2pt and 0.5pt, 1mm apart): thick over thin under the
+/// mark (`upper`, mm from the paper's top, the thick one's middle), thin
+/// over thick with the thick one 20mm above the paper's bottom; no page
+/// number.
+fn letter_first_footer(upper: f64) -> String {
     let g = GEOMETRY;
     let pt = 25.4 / 72.0;
+    let gap = super::header::LETTER_RULE_GAP;
     let x = (g.paper_width - g.letter_rule_length) / 2.0;
-    let thick = g.paper_height - g.letter_rule_bottom;
+    let lower = g.paper_height - g.letter_rule_bottom;
     let rules = [
-        page_rule(x, thick - 1.0, g.letter_rule_length, 0.5 * pt, 2100),
-        page_rule(x, thick, g.letter_rule_length, 2.0 * pt, 2101),
+        page_rule(x, upper, g.letter_rule_length, 2.0 * pt, 2100),
+        page_rule(x, upper + gap, g.letter_rule_length, 0.5 * pt, 2101),
+        page_rule(x, lower - gap, g.letter_rule_length, 0.5 * pt, 2102),
+        page_rule(x, lower, g.letter_rule_length, 2.0 * pt, 2103),
     ]
     .concat();
     format!(
@@ -167,7 +172,9 @@ fn sections(document: &str) -> Vec<(usize, usize)> {
 }
 
 /// Gives every section its footers (see the module's documentation).
-pub fn reference(document: &mut String, xml: &mut XMLDocx) {
+/// `letter_rule`: a 信函's upper rule (mm from the paper's top), drawn on
+/// its first page with the lower ones.
+pub fn reference(document: &mut String, xml: &mut XMLDocx, letter_rule: Option<f64>) {
     let ranges = sections(document);
     let Some(&(last_start, last_end)) = ranges.last() else {
         return;
@@ -189,8 +196,9 @@ pub fn reference(document: &mut String, xml: &mut XMLDocx) {
         .as_deref()
         .and_then(|id| footer_number(&String::from_utf8_lossy(&xml.document_rels), id))
         && let Some(part) = xml.footers.get_mut(number - 1)
+        && let Some(upper) = letter_rule
     {
-        *part = letter_first_footer().into_bytes();
+        *part = letter_first_footer(upper).into_bytes();
     }
     let turned = ranges
         .iter()

@@ -7,8 +7,8 @@
 
 use docx_rs::{
     AlignmentType, BorderType, LineSpacing, LineSpacingType, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run, SpecialIndentType, Tab, TabValueType, Table,
-    TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    ParagraphBorderPosition, ParagraphBorders, Run, Tab, TabValueType, Table, TableBorders,
+    TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 use super::{
@@ -281,7 +281,7 @@ fn number_rows(doc: &Document, faces: &FontSet) -> Vec<Paragraph> {
 pub fn header(doc: &Document, faces: &FontSet, parts: &mut Vec<Part>) {
     let ink = Ink::of(doc, faces);
     match doc.format {
-        DocumentFormat::Letter => letter(doc, ink, parts),
+        DocumentFormat::Letter => letter(doc, ink, faces, parts),
         DocumentFormat::Order => order(doc, ink, parts),
         DocumentFormat::File | DocumentFormat::Minutes => file(doc, ink, faces, parts),
     }
@@ -372,7 +372,7 @@ fn order(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
 /// the 版心), red double rules of 170mm centred on the paper: thick over
 /// thin under the name, thin over thick 20mm above the paper's bottom (in
 /// the first page's footer).
-fn letter(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
+fn letter(doc: &Document, ink: Ink, faces: &FontSet, parts: &mut Vec<Part>) {
     let g = GEOMETRY;
     if let Some(m) = &doc.mark {
         let em = pt_tw(size::CHUHAO);
@@ -393,38 +393,16 @@ fn letter(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
                 .add_run(run),
         ));
     }
-    // The upper rules: thick over thin (2pt and 0.5pt, as the PDF draws
-    // them), 4mm under the mark's ink; a paragraph's double bottom border.
-    let mark_bottom = g.letter_mark_top + doc.mark.as_ref().map_or(0.0, |m| mark_height(m, ink));
-    let rule_top = mark_bottom + 4.0 - g.margin_top;
-    let (left, right) = rule_indents();
-    let rules = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-        .val(BorderType::ThickThinSmallGap)
-        .size(16)
-        .space(0)
-        .color("FF0000");
-    let rule_height = tw(rule_top.max(1.0));
-    let mut p = blank()
-        .snap_to_grid(false)
-        .indent(
-            Some(left),
-            Some(SpecialIndentType::FirstLine(0)),
-            Some(right),
-            None,
-        )
-        .line_spacing(exact(rule_height));
-    p.property = p
-        .property
-        .set_borders(ParagraphBorders::with_empty().set(rules));
-    parts.push(Part::par(p));
-    // 份号, 密级, 紧急程度 on the left, the 发文字号 on the right of the
-    // first: their em box 7/8 of a 3号 character under the thin rule, as in
-    // the PDF (an exact line puts its baseline 80% down).
+    // The upper rules are drawn on the page (`footers`, with the lower
+    // ones). 份号, 密级, 紧急程度 on the left, the 发文字号 on the right of
+    // the first: their em box 7/8 of a 3号 character under the thin rule,
+    // as in the PDF (an exact line puts its baseline 80% down).
+    let rule_top = letter_rule(doc, faces) - g.margin_top;
     let em = pt_mm(size::SANHAO);
     let thin = rule_top + LETTER_RULE_GAP;
     let baseline = thin + 7.0 / 8.0 * em + 0.88 * em;
     let line_mm = f64::from(PITCH) * 25.4 / 1440.0;
-    let spacer = tw(baseline - 0.8 * line_mm) - rule_height - LETTER_BORDER_TW;
+    let spacer = tw(baseline - 0.8 * line_mm);
     parts.push(Part::par(spacer_line(spacer)));
     let corner = corner(doc);
     let lines = corner.len().max(1);
@@ -453,31 +431,27 @@ fn letter(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
     // starts it.
     let cell_top = thin + 7.0 / 8.0 * em + lines as f64 * g.pitch() - (g.pitch() - em) / 2.0;
     let title_line = ((cell_top + 2.0 * g.pitch()) / g.pitch() - 0.01).ceil();
-    let used = rule_height + LETTER_BORDER_TW + spacer + lines as i32 * PITCH;
+    let used = spacer + lines as i32 * PITCH;
     parts.push(Part::par(spacer_line(
         (title_line * f64::from(PITCH)).round() as i32 - used,
     )));
 }
 
-/// The distance between the 信函's upper rules' middles, in mm.
-const LETTER_RULE_GAP: f64 = 1.0;
+/// The distance between the middles of a 信函's double rules, in mm.
+pub const LETTER_RULE_GAP: f64 = 1.0;
 
-/// The room a double bottom border of 2pt takes under its paragraph (both
-/// lines and the gap), in twips.
-const LETTER_BORDER_TW: i32 = 50;
+/// Where a 信函's upper (thick) rule runs, in mm from the paper's top: 4mm
+/// under the mark's ink.
+pub fn letter_rule(doc: &Document, faces: &FontSet) -> f64 {
+    let ink = Ink::of(doc, faces);
+    GEOMETRY.letter_mark_top + doc.mark.as_ref().map_or(0.0, |m| mark_height(m, ink)) + 4.0
+}
 
 /// An empty paragraph of `height` twips, off the grid.
 fn spacer_line(height: i32) -> Paragraph {
     blank()
         .snap_to_grid(false)
         .line_spacing(exact(height.max(20)))
-}
-
-/// Indents that make a paragraph's rule 170mm long, centred on the paper.
-pub fn rule_indents() -> (i32, i32) {
-    let g = GEOMETRY;
-    let start = (g.paper_width - g.letter_rule_length) / 2.0;
-    (tw(start - g.margin_left), tw(start - g.margin_right()))
 }
 
 /// A one-line mark, narrowed by character scale when longer than the 版心.

@@ -56,12 +56,13 @@ impl Writer for Word {
         names: &Names,
         _settings: &Settings,
     ) -> Result<Vec<OutputFile>, Failed> {
-        let tight = rendered
+        let plan = rendered
             .laid
-            .and_then(|laid| flow::tight(rendered.document, laid));
+            .map(|laid| flow::Plan::of(rendered.document, laid))
+            .unwrap_or_default();
         Ok(vec![(
             names.file("docx"),
-            docx(rendered.document, rendered.fonts, tight)?,
+            docx(rendered.document, rendered.fonts, &plan)?,
         )])
     }
 }
@@ -218,13 +219,11 @@ fn end_section(parts: &mut Vec<Part>, landscape: bool) {
     parts.push(Part::SectionEnd { landscape });
 }
 
-/// Builds the Word file of a document; `tight` sets the closing's page
-/// tighter, as notice's pages ask ([`flow`]).
-pub fn docx(
-    doc: &Document,
-    faces: &FontSet,
-    tight: Option<flow::Tight>,
-) -> Result<Vec<u8>, Failed> {
+/// Builds the Word file of a document, as far as its `plan` goes as
+/// notice's pages set it ([`flow`]).
+pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8>, Failed> {
+    let tight = plan.tight;
+    let mut table_ends = plan.table_ends.iter().copied();
     let mut parts: Vec<Part> = Vec::new();
     let mut seals = closing::Seals::new(faces);
     header::header(doc, faces, &mut parts);
@@ -241,21 +240,26 @@ pub fn docx(
                 .add_run(text(to)),
         ));
     }
-    blocks(&doc.body, &mut parts, false, tight, faces);
+    blocks(&doc.body, &mut parts, false, tight, &mut table_ends, faces);
     let closing_start = parts.len();
     let factor = tight.map_or(1.0, |t| t.factor);
-    closing::closing(doc, &mut parts, &mut seals, factor);
+    let signature = closing::closing(doc, &mut parts, &mut seals, factor);
     let closing_end = parts.len();
-    // The closing never stands alone on a page: it keeps with the body's
-    // last paragraph (GB/T 9704 7.3.5.4), unless that is the body's first,
+    // The 署名 never starts a page alone (GB/T 9704 7.3.5.4): it keeps
+    // with the text above it, the last paragraph of the body, of the
+    // 附件说明 or of a 纪要's attendance (a longer list may break across
+    // the page, as in the PDF), unless that is the body's only block,
     // which would leave the header alone instead.
-    let end = parts.len().saturating_sub(1);
-    let kept_from = if doc.body.len() > 1 {
-        closing_start.saturating_sub(1)
-    } else {
+    let text_above = parts[..signature]
+        .iter()
+        .rposition(|p| matches!(p, Part::Paragraph(p) if !p.children.is_empty()))
+        .unwrap_or(signature);
+    let kept_from = if text_above < closing_start && doc.body.len() <= 1 {
         closing_start
+    } else {
+        text_above.min(signature)
     };
-    for part in &mut parts[kept_from..end] {
+    for part in &mut parts[kept_from..closing_end.saturating_sub(1)] {
         if let Part::Paragraph(p) = part {
             let kept = std::mem::replace(p.as_mut(), Paragraph::new()).keep_next(true);
             **p = kept;
@@ -292,6 +296,7 @@ pub fn docx(
             &mut parts,
             attachment.landscape,
             None,
+            &mut table_ends,
             faces,
         );
         landscape_before = attachment.landscape;
@@ -332,7 +337,9 @@ pub fn docx(
         .created_at(&doc_date(doc))
         .updated_at(&doc_date(doc));
     let mut xml = docx.build();
-    finish(&mut xml, &seals)?;
+    let letter_rule =
+        (doc.format == DocumentFormat::Letter).then(|| header::letter_rule(doc, faces));
+    finish(&mut xml, &seals, letter_rule)?;
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(|e| {
         Failed::from(Diagnostic::error(
@@ -371,6 +378,7 @@ fn blocks(
     parts: &mut Vec<Part>,
     landscape: bool,
     tight: Option<flow::Tight>,
+    table_ends: &mut impl Iterator<Item = Option<f64>>,
     faces: &FontSet,
 ) {
     for (i, block) in blocks.iter().enumerate() {
@@ -429,9 +437,17 @@ fn blocks(
                 parts.push(Part::Table(Box::new(table(t, landscape, pitch, faces))));
                 // Word needs a paragraph between a table and what follows;
                 // it takes the room to the next grid line, so the text after
-                // the table is back on the grid. Off the grid, it takes none.
+                // the table is back on the grid: from where the table ends
+                // on notice's page (rows are as tall as the PDF's, and a
+                // table split over pages ends where the PDF's does), or
+                // else from its rows. Off the grid, it takes none.
+                let end = table_ends.next().flatten();
                 let rest = if line.is_some() {
                     20
+                } else if let Some(end) = end {
+                    let pitch_mm = GEOMETRY.pitch();
+                    let rest = ((end / pitch_mm - 0.01).ceil() * pitch_mm - end).max(0.0);
+                    tw(rest).max(20)
                 } else {
                     let width = tables::line_width(landscape);
                     let row = table_line(t.layout.size, pitch);
@@ -486,9 +502,11 @@ fn table_line(size_pt: f64, pitch: i32) -> i32 {
 }
 
 /// A table cell's padding above and below its text, in twips: a tenth
-/// of an em.
+/// of an em, as the PDF pads it, less half the rule between rows, which
+/// Word and LibreOffice add to a row's height (Typst draws it over the
+/// cells' edge): rows as tall as the PDF's.
 fn cell_inset_y(size_pt: f64) -> i32 {
-    (size_pt * 20.0 * 0.1).round() as i32
+    (size_pt * 20.0 * 0.1).round() as i32 - RULE_TW / 2
 }
 
 /// A table rule (0.5pt) in twips.
@@ -727,7 +745,11 @@ fn document_setup(docx: Docx, doc: &Document, landscape: bool) -> Docx {
 
 /// Finishes the XML docx-rs built where it falls short (see the module's
 /// documentation).
-fn finish(xml: &mut docx_rs::XMLDocx, seals: &closing::Seals) -> Result<(), Failed> {
+fn finish(
+    xml: &mut docx_rs::XMLDocx,
+    seals: &closing::Seals,
+    letter_rule: Option<f64>,
+) -> Result<(), Failed> {
     let not_utf8 = || {
         Failed::from(Diagnostic::error(
             "internal",
@@ -754,7 +776,7 @@ fn finish(xml: &mut docx_rs::XMLDocx, seals: &closing::Seals) -> Result<(), Fail
     }
     xml.styles = styles_xml.into_bytes();
     seals.place(&mut document, xml);
-    footers::reference(&mut document, xml);
+    footers::reference(&mut document, xml, letter_rule);
     xml.document = document.into_bytes();
     let parts = [
         &mut xml.document,
@@ -834,6 +856,11 @@ fn repeat_header_rows(document: &str) -> String {
             let after = row + "<w:tr>".len();
             if t[after..].starts_with("<w:trPr>") {
                 t.insert_str(after + "<w:trPr>".len(), "<w:tblHeader />");
+            } else if t[after..].starts_with("<w:trPr />") {
+                t.replace_range(
+                    after..after + "<w:trPr />".len(),
+                    "<w:trPr><w:tblHeader /></w:trPr>",
+                );
             } else {
                 t.insert_str(after, "<w:trPr><w:tblHeader /></w:trPr>");
             }
