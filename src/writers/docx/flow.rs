@@ -92,22 +92,25 @@ fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
     // From the block notice tightened, or the first block that starts on
     // the closing's page, or the one that runs onto it; and where on the
     // page that is.
-    let (from, top, set_at) = match &laid.fit {
-        Some(fit) => (fit.block, GEOMETRY.margin_top, pitch * fit.factor),
+    let set_at = laid.fit.as_ref().map_or(pitch, |fit| pitch * fit.factor);
+    // Where the tightened text starts: the block notice tightened from, or
+    // the first that starts on the closing's page, or the one that runs
+    // onto it; and where on the page that is (mm, in notice's layout).
+    let first_on_page = starts
+        .iter()
+        .position(|s| s.is_some_and(|(p, _)| p == page));
+    let (from, top) = match &laid.fit {
+        Some(fit) => (fit.block, GEOMETRY.margin_top),
         None => {
-            let from = starts
-                .iter()
-                .position(|s| s.is_some_and(|(p, _)| p == page))
-                .or_else(|| {
-                    starts
-                        .iter()
-                        .rposition(|s| s.is_some_and(|(p, _)| p < page))
-                })?;
-            let top = match starts[from] {
-                Some((p, y)) if p == page => y,
-                _ => GEOMETRY.margin_top,
-            };
-            (from, top, pitch)
+            let from = first_on_page.or_else(|| {
+                starts
+                    .iter()
+                    .rposition(|s| s.is_some_and(|(p, _)| p < page))
+            })?;
+            match starts[from] {
+                Some((p, y)) if p == page => (from, y),
+                _ => (from, GEOMETRY.margin_top),
+            }
         }
     };
     let lines = (end - top) / set_at;
@@ -122,6 +125,25 @@ fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
             });
         }
     };
+    // Where notice broke the page inside a paragraph, that paragraph's
+    // lines before the break would be tightened too (a paragraph has one
+    // line spacing): tighten from the next block instead, its lines on
+    // the page kept on the grid, while that stays within notice's limit.
+    if let Some(fit) = laid.fit.as_ref().filter(|f| f.at.is_some())
+        && let Some(Some((p, next))) = starts.get(fit.block + 1)
+        && *p == page
+    {
+        let kept = ((next - top) / set_at).round() * pitch;
+        let rest = (end - next) / set_at;
+        let factor =
+            (GEOMETRY.body_bottom() - GEOMETRY.margin_top - kept) / ((rest + slack) * pitch);
+        if (MIN_FACTOR..1.0).contains(&factor) {
+            return Some(Tight {
+                from: fit.block + 1,
+                factor,
+            });
+        }
+    }
     let factor = (GEOMETRY.body_bottom() - top) / ((lines + slack) * pitch);
     (lines >= 1.0 && factor < 1.0).then(|| Tight {
         from,
