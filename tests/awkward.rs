@@ -524,34 +524,15 @@ fn the_pdf_reads_in_the_order_of_the_text_twin_in_letters_and_upward_notices() {
 
 #[test]
 fn dates_numbers_and_short_cells_stay_whole_in_tables() {
-    let is_whole = |cell: &str| {
-        let n = cell.chars().count();
-        let number = cell
-            .chars()
-            .all(|c| c.is_ascii_digit() || ".,:/%+-".contains(c));
-        let date = cell.ends_with('日') && cell.contains('月') && !cell.contains('年');
-        n > 0 && (n <= 4 || number) || date
-    };
     let mut checked = 0;
     for name in ["wide11", "split-table", "every-element", "markdown-joint"] {
         let b = &batch().docs[name];
-        let table_lines: Vec<String> = b
-            .pdf
-            .all_lines()
-            .into_iter()
-            .filter(|l| !measure::turned(&b.pdf, l.page) && l.glyphs.iter().all(|g| g.size < 15.5))
-            .map(|l| l.text().replace(' ', ""))
-            .collect();
-        for row in b.text.lines().filter(|l| l.contains('\t')) {
-            for cell in row.split('\t').map(str::trim).filter(|c| is_whole(c)) {
-                let cell = cell.replace(' ', "");
-                assert!(
-                    table_lines.iter().any(|l| l.contains(&cell)),
-                    "{name}: the cell {cell:?} is broken across lines"
-                );
-                checked += 1;
-            }
-        }
+        let (broken, n) = measure::broken_cells(&b.pdf, &b.text);
+        assert!(
+            broken.is_empty(),
+            "{name}: cells broken across lines: {broken:?}"
+        );
+        checked += n;
     }
     assert!(checked >= 100, "{checked} cells checked");
 }

@@ -937,12 +937,10 @@ fn long_latin_strings_may_break_anywhere_in_word() {
 }
 
 /// The Word file sets a page tighter than the grid only where notice's PDF
-/// does (the closing kept with the body), or where LibreOffice would need
-/// a line more on the closing's page (yonghe's page 1: its 附件说明 fills
-/// a line with digits that LibreOffice spaces out): a tightened page sets
-/// body text at 0.88 to 0.99 of the pitch, off the grid.
+/// does (the closing kept with the body): body text at 0.88 to 0.99 of
+/// the pitch, off the grid.
 #[test]
-fn only_the_closings_page_is_tightened_and_only_where_it_must_be() {
+fn only_the_closings_page_is_tightened_and_only_where_the_pdf_is() {
     let styles = [
         "GwBody",
         "GwHeading1",
@@ -954,7 +952,7 @@ fn only_the_closings_page_is_tightened_and_only_where_it_must_be() {
         "GwNote",
         "GwAttachmentNotes",
     ];
-    let mut tightened = Vec::new();
+    let mut tightened = 0;
     for (name, r) in rendered() {
         let xml = docx_part(&r.docx, "word/document.xml");
         let tight = xml.split("<w:p>").chain(xml.split("<w:p ")).any(|p| {
@@ -971,15 +969,39 @@ fn only_the_closings_page_is_tightened_and_only_where_it_must_be() {
                 && p.contains(r#"<w:snapToGrid w:val="false" />"#)
                 && line.is_some_and(|l| (509..579).contains(&l))
         });
-        if tight {
-            tightened.push(name.as_str());
+        let pdf_tight = (1..=r.ours.pages).any(|p| page_pitch(&r.ours, p) < PITCH - 0.05);
+        assert_eq!(
+            tight, pdf_tight,
+            "{name}: a tightened page in the DOCX, in the PDF"
+        );
+        tightened += usize::from(tight);
+    }
+    assert!(tightened >= 2, "{tightened} documents tightened");
+}
+
+/// A paragraph whose lines hold digits next to Chinese characters is set
+/// closer, no closer than 0.45pt a character (so no line of the Word file
+/// takes another character), where LibreOffice would otherwise spill a
+/// character: yonghe's 附件说明 stays on one line there, as in the PDF.
+#[test]
+fn paragraphs_libreoffice_would_spill_are_set_closer() {
+    let mut closer = 0;
+    for (name, r) in rendered() {
+        let xml = docx_part(&r.docx, "word/document.xml");
+        for spacing in xml
+            .split(r#"<w:rPr><w:spacing w:val=""#)
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter_map(|v| v.parse::<i32>().ok())
+        {
+            assert!(spacing >= -9, "{name}: characters {spacing}tw closer");
+            closer += 1;
         }
     }
-    assert_eq!(
-        tightened,
-        ["markdown-joint", "upward-request", "yonghe-notice"],
-        "documents with a tightened page"
-    );
+    assert!(closer > 0, "no paragraph set closer");
+    let lo = &get("yonghe-notice").lo;
+    let note = lo.find_line("附件：");
+    assert!(note.text().ends_with("计划表"), "{:?}", note.text());
 }
 
 /// A 信函's red double rules, thick over thin under the mark and thin over
@@ -1008,4 +1030,36 @@ fn a_letters_double_rules_where_the_pdf_has_them() {
         assert_near(l.2, 170.0, 0.5, "a rule's length");
     }
     assert_near(lo[3].0, 297.0 - 20.0, 0.3, "the lower thick rule");
+}
+
+/// Dates, numbers and short cells that the PDF keeps whole stay whole in
+/// LibreOffice too, though it spaces digits from Chinese characters: their
+/// columns take the room.
+#[test]
+fn the_render_keeps_dates_numbers_and_short_cells_whole() {
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for name in [
+        "wide11",
+        "split-table",
+        "every-element",
+        "markdown-joint",
+        "csv9",
+        "csv14",
+        "yonghe-notice",
+    ] {
+        let r = get(name);
+        let (cells, n) = measure::broken_cells(&r.lo, &r.twin);
+        // Headings the PDF breaks too (`隐患/描述`) may break.
+        let (in_pdf, _) = measure::broken_cells(&r.ours, &r.twin);
+        broken.extend(
+            cells
+                .into_iter()
+                .filter(|c| !in_pdf.contains(c))
+                .map(|c| format!("{name}: {c}")),
+        );
+        checked += n;
+    }
+    assert!(broken.is_empty(), "cells broken across lines: {broken:#?}");
+    assert!(checked >= 200, "{checked} cells checked");
 }

@@ -67,7 +67,7 @@ pub struct TooWide {
 
 /// Width of text in ems, as the 仿宋 and 黑体 faces set it: full-width
 /// characters one em, digits half an em, Latin letters about that.
-fn em_width(s: &str) -> f64 {
+pub fn em_width(s: &str) -> f64 {
     s.chars()
         .map(|c| match c {
             ' ' | '.' | ',' | ':' | ';' | '\'' => 0.3,

@@ -365,3 +365,35 @@ pub fn attendance_problems(pdf: &Pdf, twin: &str) -> (Vec<String>, usize) {
     }
     (problems, seen)
 }
+
+/// Table cells that notice keeps on one line (dates without their year,
+/// numbers, cells of four characters or fewer) but that a page breaks
+/// across lines; and how many were checked.
+pub fn broken_cells(pdf: &Pdf, twin: &str) -> (Vec<String>, usize) {
+    let is_whole = |cell: &str| {
+        let n = cell.chars().count();
+        let number = cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".,:/%+-".contains(c));
+        let date = cell.ends_with('日') && cell.contains('月') && !cell.contains('年');
+        n > 0 && (n <= 4 || number) || date
+    };
+    let table_lines: Vec<String> = pdf
+        .all_lines()
+        .into_iter()
+        .filter(|l| l.glyphs.iter().all(|g| g.size < 15.5))
+        .map(|l| l.text().replace(' ', ""))
+        .collect();
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for row in twin.lines().filter(|l| l.contains('\t')) {
+        for cell in row.split('\t').map(str::trim).filter(|c| is_whole(c)) {
+            let cell = cell.replace(' ', "");
+            if !table_lines.iter().any(|l| l.contains(&cell)) {
+                broken.push(cell.clone());
+            }
+            checked += 1;
+        }
+    }
+    (broken, checked)
+}

@@ -8,9 +8,9 @@ use docx_rs::{
     TableRow, WidthType, XMLDocx,
 };
 
+use super::body::{add_text, closer_text};
 use super::{
-    CHAR, PITCH, Part, add_text, blank, body_width, fonts, pt_tw, styles, text,
-    text_width as width, tw,
+    CHAR, PITCH, Part, blank, body_width, fonts, pt_tw, styles, text, text_width as width, tw,
 };
 use crate::gbt9704::{GEOMETRY, Role, SIGNATURE_SEAL_TEXT, size};
 use crate::model::{Document, DocumentFormat, Image, ImageFormat};
@@ -203,9 +203,15 @@ fn mm(tw_: i32) -> f64 {
 /// tightened (the paragraphs' lines are set by the caller, the seals'
 /// places here). Returns where the 署名's piece starts in `parts` (what
 /// may never start a page alone, as in the PDF).
-pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor: f64) -> usize {
+pub fn closing(
+    doc: &Document,
+    parts: &mut Vec<Part>,
+    seals: &mut Seals,
+    factor: f64,
+    notes_closer: Option<i32>,
+) -> usize {
     let pitch = GEOMETRY.pitch() * factor;
-    attachment_notes(doc, parts);
+    attachment_notes(doc, parts, notes_closer);
     attendance(doc, parts);
     let signature = parts.len();
     if doc.format == DocumentFormat::Order {
@@ -224,7 +230,7 @@ pub fn closing(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, factor:
 }
 
 /// `附件：1.XXX`, the names of later lines under the first's.
-fn attachment_notes(doc: &Document, parts: &mut Vec<Part>) {
+fn attachment_notes(doc: &Document, parts: &mut Vec<Part>, closer: Option<i32>) {
     if doc.attachment_notes.is_empty() {
         return;
     }
@@ -244,7 +250,8 @@ fn attachment_notes(doc: &Document, parts: &mut Vec<Part>) {
         if i == 0 {
             p = p.add_run(text("附件："));
         }
-        parts.push(Part::par(p.add_run(text(&number)).add_run(text(&n.name))));
+        let p = p.add_run(text(&number)).add_run(text(&n.name));
+        parts.push(Part::par(closer_text(p, closer)));
     }
 }
 

@@ -1,36 +1,45 @@
-//! Where the Word file follows notice's own pages: the page that holds the
-//! 署名 is set tighter where notice's layout tightened it (GB/T 9704
-//! 7.3.5.4: adjust the line spacing rather than leave the 署名 alone on a
-//! page).
+//! What the Word file takes from notice's own pages, so that a word
+//! processor lays it out as the PDF is laid out.
 //!
-//! A word processor breaks lines by itself. Word and WPS break them as
-//! notice does, but LibreOffice puts a fifth of an em between a Chinese
-//! character and a digit or Latin letter (which a Word file cannot turn
-//! off there), so a line that mixes them and fills the 版心 may spill a
-//! character, and a paragraph may take a line more. Where such a line
-//! stands on the closing's page, and that page has less than a line to
-//! spare, the page gets a line of room, so the body's last paragraph and
-//! the closing still end the page together.
+//! - The page that holds the 署名 is set tighter where notice's layout
+//!   tightened it (GB/T 9704 7.3.5.4: adjust the line spacing rather than
+//!   leave the 署名 alone on a page).
+//! - Text after a table goes back to the grid from where the table ends.
+//! - Word and WPS break lines as notice does, but LibreOffice puts about a
+//!   fifth of an em between a run of digits or Latin letters and a
+//!   Chinese character either side of it (a Word file cannot turn that
+//!   off there), so a line that holds such a run and fills the 版心 would
+//!   spill a character, its paragraph would take a line more, and every
+//!   later page would run a line behind. Such a paragraph is set a little
+//!   closer (GB/T 9704 7.3.5.4's 字距), at most 0.2pt a character more,
+//!   which no line of the Word file fills with another character. Where
+//!   that is not enough, the closing's page gets room for the lines the
+//!   body may run behind, at most as tight as notice sets a page.
 //!
 //! Nothing else of the layout is imposed: no page break is written, so a
 //! clerk's edits reflow as in any Word file.
 
-use crate::gbt9704::GEOMETRY;
-use crate::model::Document;
+use crate::gbt9704::{GEOMETRY, size};
+use crate::model::{Block, Document};
 use crate::typeset::Laid;
 use crate::typeset::fit::MIN_FACTOR;
+use crate::typeset::pages::Line;
 
-/// The room, in lines, kept under the closing on its page when a line
-/// there may run longer in a word processor.
-const SLACK: f64 = 1.0;
+use super::styles::BODY_SPACING;
+use super::{CHAR, text_width};
 
-/// The room kept otherwise where notice tightened the page: what rounding
-/// exact line heights to twips may take.
+/// The room kept where notice tightened the page and nothing runs longer:
+/// what rounding exact line heights to twips may take, in lines.
 const ROUNDING: f64 = 0.25;
 
-/// LibreOffice's space between a digit or Latin letter and the Chinese
-/// character after it: a fifth of a 3号 character, in twips.
-const AUTOSPACE_TW: f64 = 64.0;
+/// LibreOffice's space between a run of digits or Latin letters and a
+/// Chinese character either side of it, in twips (measured: 1.27mm, a
+/// little over a fifth of a 3号 character).
+const AUTOSPACE_TW: f64 = 72.0;
+
+/// The closest a paragraph is set, in twips a character (the body's
+/// 0.25pt, and 0.2pt more): 29 Chinese characters still overfill a line.
+const CLOSEST: i32 = BODY_SPACING - 4;
 
 /// What the Word file takes from notice's pages.
 #[derive(Debug, Default)]
@@ -41,6 +50,10 @@ pub struct Plan {
     /// document order (none on a turned page): the text after it goes back
     /// to the grid from there.
     pub table_ends: Vec<Option<f64>>,
+    /// The character spacing (twips) of body blocks set closer, by index.
+    pub closer: Vec<Option<i32>>,
+    /// The 附件说明's character spacing, if it is set closer.
+    pub notes_closer: Option<i32>,
 }
 
 impl Plan {
@@ -57,11 +70,147 @@ impl Plan {
                     .map(move |m| (!turned).then_some(m.y - GEOMETRY.margin_top))
             })
             .collect();
+        let pages = Marks::of(laid);
+        let mut behind = 0.0;
+        let closer = (0..doc.body.len())
+            .map(|i| {
+                if !matches!(doc.body[i], Block::Paragraph { .. } | Block::Heading(_)) {
+                    return None;
+                }
+                let (spacing, runs_over) = closer_spacing(&pages.lines_of_block(laid, i));
+                behind += runs_over;
+                spacing
+            })
+            .collect();
+        // Each line of the 附件说明 is a paragraph of its own.
+        let (notes_closer, notes_over) = match (pages.at("closing"), pages.at("signature")) {
+            (Some(from), Some(to)) => pages
+                .lines_between(laid, from, to)
+                .chunks(1)
+                .map(closer_spacing)
+                .fold((None, 0.0), |(s, over), (s2, over2)| {
+                    (s.into_iter().chain(s2).min(), over + over2)
+                }),
+            _ => (None, 0.0),
+        };
         Plan {
-            tight: tight(doc, laid),
+            tight: tight(doc, laid, &pages, behind + notes_over),
             table_ends,
+            closer,
+            notes_closer,
         }
     }
+}
+
+/// The markers of notice's pages: where each element starts.
+struct Marks {
+    /// (value, page, mm from the top), in the order they were laid out.
+    marks: Vec<(String, usize, f64)>,
+}
+
+impl Marks {
+    fn of(laid: &Laid) -> Marks {
+        let marks = laid
+            .views
+            .iter()
+            .enumerate()
+            .flat_map(|(page, view)| {
+                view.markers
+                    .iter()
+                    .map(move |m| (m.value.clone(), page, m.y))
+            })
+            .collect();
+        Marks { marks }
+    }
+
+    fn at(&self, value: &str) -> Option<(usize, f64)> {
+        self.marks
+            .iter()
+            .find(|(v, _, _)| v == value)
+            .map(|(_, page, y)| (*page, *y))
+    }
+
+    /// The 3号 lines of body block `i`: from its marker to the next one.
+    fn lines_of_block(&self, laid: &Laid, i: usize) -> Vec<Line> {
+        let key = format!("block:{i}");
+        let Some(at) = self.marks.iter().position(|(v, _, _)| *v == key) else {
+            return Vec::new();
+        };
+        let from = (self.marks[at].1, self.marks[at].2);
+        let to = self.marks[at + 1..]
+            .iter()
+            .find(|(v, _, _)| v.starts_with("block:") || v == "body-end" || v == "closing")
+            .map_or((usize::MAX, 0.0), |(_, page, y)| (*page, *y));
+        self.lines_between(laid, from, to)
+    }
+
+    /// The 3号 lines of upright pages between two places (page, mm).
+    fn lines_between(&self, laid: &Laid, from: (usize, f64), to: (usize, f64)) -> Vec<Line> {
+        laid.views
+            .iter()
+            .enumerate()
+            .filter(|(page, _)| *page >= from.0 && *page <= to.0 && !laid.turned.contains(page))
+            .flat_map(|(page, view)| {
+                view.lines().into_iter().filter(move |l| {
+                    let at = (page, l.baseline);
+                    (l.size - size::SANHAO).abs() < 0.1
+                        && l.baseline < GEOMETRY.body_bottom()
+                        && at > from
+                        && at < to
+                })
+            })
+            .collect()
+    }
+}
+
+/// How LibreOffice would set a line of notice's: its width in twips at a
+/// character spacing of `spacing` with its spaces around digits, and the
+/// room it has up to the 版心's right edge.
+fn in_libreoffice(line: &Line, spacing: i32) -> (f64, f64) {
+    let chars: Vec<char> = line.text().chars().collect();
+    let cjk = |c: char| !c.is_ascii() && c.is_alphabetic();
+    let spaces = chars
+        .windows(2)
+        .filter(|w| {
+            (w[0].is_ascii_alphanumeric() && cjk(w[1]))
+                || (cjk(w[0]) && w[1].is_ascii_alphanumeric())
+        })
+        .count();
+    let width: f64 = chars
+        .iter()
+        .map(|&c| f64::from(text_width(c.encode_utf8(&mut [0; 4])) + spacing - BODY_SPACING))
+        .sum();
+    // A twip a character to spare: LibreOffice's measures round.
+    let room = (GEOMETRY.body_right() - line.left()) * 1440.0 / 25.4 - chars.len() as f64;
+    (width + spaces as f64 * AUTOSPACE_TW, room)
+}
+
+/// The character spacing (twips) that keeps a paragraph's lines within
+/// the 版心 in LibreOffice, if it needs one closer than the body's (no
+/// closer than [`CLOSEST`]); and whether it would still take a line more
+/// there: a line that does not fit sends its last character on, down to a
+/// line with room for it or past the paragraph's last line.
+fn closer_spacing(lines: &[Line]) -> (Option<i32>, f64) {
+    let needed = lines
+        .iter()
+        .filter_map(|line| {
+            let (width, room) = in_libreoffice(line, BODY_SPACING);
+            let chars = line.text().chars().count().max(1) as f64;
+            (width > room).then(|| BODY_SPACING - ((width - room) / chars).ceil() as i32)
+        })
+        .min();
+    let spacing = needed.map(|s| s.max(CLOSEST));
+    let mut carried = 0.0;
+    for line in lines {
+        let (width, room) = in_libreoffice(line, spacing.unwrap_or(BODY_SPACING));
+        let over = width + carried - room;
+        carried = if over > 0.0 {
+            over.max(f64::from(CHAR))
+        } else {
+            0.0
+        };
+    }
+    (spacing, if carried > 0.0 { 1.0 } else { 0.0 })
 }
 
 /// Body blocks from `from` on, and the closing, set at `factor` times the
@@ -73,40 +222,30 @@ pub struct Tight {
 }
 
 /// Where notice's pages ask the Word file to tighten, if they do: the
-/// closing's page holds what notice set on it, with room to spare (see
-/// the module's documentation), at most as tight as notice sets a page.
-fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
-    let at = |value: &str| {
-        laid.views.iter().enumerate().find_map(|(page, view)| {
-            view.markers
-                .iter()
-                .find(|m| m.value == value)
-                .map(|m| (page, m.y))
-        })
-    };
-    let (page, end) = at("closing-end")?;
+/// closing's page holds what notice set on it and the lines the body may
+/// run `behind`, with a little room where notice tightened it, at most as
+/// tight as notice sets a page.
+fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tight> {
+    let (page, end) = marks.at("closing-end")?;
     let starts: Vec<Option<(usize, f64)>> = (0..doc.body.len())
-        .map(|i| at(&format!("block:{i}")))
+        .map(|i| marks.at(&format!("block:{i}")))
         .collect();
     let pitch = GEOMETRY.pitch();
-    // From the block notice tightened, or the first block that starts on
-    // the closing's page, or the one that runs onto it; and where on the
-    // page that is.
     let set_at = laid.fit.as_ref().map_or(pitch, |fit| pitch * fit.factor);
     // Where the tightened text starts: the block notice tightened from, or
     // the first that starts on the closing's page, or the one that runs
     // onto it; and where on the page that is (mm, in notice's layout).
-    let first_on_page = starts
-        .iter()
-        .position(|s| s.is_some_and(|(p, _)| p == page));
     let (from, top) = match &laid.fit {
         Some(fit) => (fit.block, GEOMETRY.margin_top),
         None => {
-            let from = first_on_page.or_else(|| {
-                starts
-                    .iter()
-                    .rposition(|s| s.is_some_and(|(p, _)| p < page))
-            })?;
+            let from = starts
+                .iter()
+                .position(|s| s.is_some_and(|(p, _)| p == page))
+                .or_else(|| {
+                    starts
+                        .iter()
+                        .rposition(|s| s.is_some_and(|(p, _)| p < page))
+                })?;
             match starts[from] {
                 Some((p, y)) if p == page => (from, y),
                 _ => (from, GEOMETRY.margin_top),
@@ -115,15 +254,10 @@ fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
     };
     let lines = (end - top) / set_at;
     let spare = (GEOMETRY.body_bottom() - end) / set_at;
-    let slack = match (may_run_longer(laid, page, top, end), &laid.fit) {
-        (true, _) if spare < SLACK => SLACK,
-        (false, Some(_)) => ROUNDING,
-        _ => {
-            return laid.fit.as_ref().map(|fit| Tight {
-                from: fit.block,
-                factor: fit.factor,
-            });
-        }
+    let slack = match &laid.fit {
+        _ if behind > 0.0 && behind > spare => behind,
+        Some(_) => ROUNDING,
+        None => return None,
     };
     // Where notice broke the page inside a paragraph, that paragraph's
     // lines before the break would be tightened too (a paragraph has one
@@ -149,52 +283,4 @@ fn tight(doc: &Document, laid: &Laid) -> Option<Tight> {
         from,
         factor: factor.max(MIN_FACTOR),
     })
-}
-
-/// Whether a paragraph on the closing's page, between `top` and `end`, may
-/// take a line more than notice gave it: its lines set as the Word file
-/// sets characters (a Chinese character or mark a cell less 0.25pt, a
-/// digit or Latin letter half that), with LibreOffice's space after each
-/// run of digits or Latin letters that a Chinese character follows. A
-/// line that does not fit sends its last character on, down to a line
-/// with room for it or past the paragraph's last line.
-fn may_run_longer(laid: &Laid, page: usize, top: f64, end: f64) -> bool {
-    let Some(view) = laid.views.get(page) else {
-        return false;
-    };
-    let tw_per_mm = 1440.0 / 25.4;
-    let cell = GEOMETRY.cell();
-    let mut carried = 0.0;
-    for line in view
-        .lines()
-        .iter()
-        .filter(|l| l.baseline > top && l.baseline < end.min(GEOMETRY.body_bottom()))
-    {
-        // A paragraph's first line is indented; the others start at the
-        // 版心's left edge.
-        let first = line.left() > GEOMETRY.margin_left + cell / 2.0;
-        if first && carried > 0.0 {
-            return true;
-        }
-        if first {
-            carried = 0.0;
-        }
-        let chars: Vec<char> = line.text().chars().collect();
-        let spaces = chars
-            .windows(2)
-            .filter(|w| w[0].is_ascii_alphanumeric() && !w[1].is_ascii() && w[1].is_alphabetic())
-            .count();
-        let width: f64 = chars
-            .iter()
-            .map(|&c| f64::from(super::text_width(c.encode_utf8(&mut [0; 4]))))
-            .sum();
-        let room = (GEOMETRY.body_right() - line.left()) * tw_per_mm;
-        let over = width + spaces as f64 * AUTOSPACE_TW + carried - room;
-        carried = if over > 0.0 {
-            over.max(f64::from(super::CHAR))
-        } else {
-            0.0
-        };
-    }
-    carried > 0.0
 }

@@ -12,7 +12,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use docx_rs::XMLDocx;
+use docx_rs::{AlignmentType, FieldCharType, Footer, InstrText, Paragraph, Run, XMLDocx};
+
+use super::{fonts, pt_tw, styles, text};
+use crate::gbt9704::Role;
 
 use crate::gbt9704::{GEOMETRY, size};
 
@@ -257,4 +260,37 @@ pub fn reference(document: &mut String, xml: &mut XMLDocx, letter_rule: Option<f
         body.insert_str("<w:sectPr>".len(), &references);
         document.replace_range(start..end, &body);
     }
+}
+
+/// `— N —` in 4号 宋体, one character in from the outer edge: right on odd
+/// pages, left on even ones.
+pub fn page_number(odd: bool) -> Footer {
+    let size = pt_tw(size::SIHAO) as usize / 10;
+    let edge = pt_tw(size::SIHAO);
+    let run = |r: Run| r.fonts(fonts(Role::Songti)).size(size);
+    let p = Paragraph::new()
+        .style(styles::PAGE_NUMBER)
+        .align(if odd {
+            AlignmentType::Right
+        } else {
+            AlignmentType::Left
+        })
+        .indent(
+            Some(if odd { 0 } else { edge }),
+            None,
+            Some(if odd { edge } else { 0 }),
+            None,
+        )
+        .add_run(run(text("— ")))
+        .add_run(run(Run::new().add_field_char(FieldCharType::Begin, false)))
+        .add_run(run(
+            Run::new().add_instr_text(InstrText::PAGE(docx_rs::InstrPAGE::new()))
+        ))
+        .add_run(run(
+            Run::new().add_field_char(FieldCharType::Separate, false)
+        ))
+        .add_run(run(text("1")))
+        .add_run(run(Run::new().add_field_char(FieldCharType::End, false)))
+        .add_run(run(text(" —")));
+    Footer::new().add_paragraph(p)
 }

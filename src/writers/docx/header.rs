@@ -11,8 +11,9 @@ use docx_rs::{
     TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
+use super::body::faced;
 use super::{
-    CHAR, PITCH, Part, blank, body_width, exact, faced, fonts, pt_tw, styles, text, text_width, tw,
+    CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, text_width, tw,
 };
 use crate::gbt9704::{GEOMETRY, Role, size};
 use crate::model::{Document, DocumentFormat, Mark};

@@ -3,42 +3,42 @@
 //! can keep using.
 //!
 //! Written with docx-rs (styles, paragraphs, runs, tables, sections, odd,
-//! even and first-page footers with PAGE fields, the document grid). Where
-//! it falls short the XML it builds is finished by hand ([`finish`]):
-//! repeated table header rows (`w:tblHeader`, which docx-rs lacks), seals
-//! as floating pictures over the 署名 (its anchors number every picture 1
-//! and cannot sit behind text), and the turned page numbers of landscape
-//! attachments (a text box, which docx-rs cannot write).
+//! even and first-page footers with PAGE fields, the document grid), one
+//! module per part of the document: `header` (版头), `body` (the text and
+//! its tables, `table`), `closing` (署名, dates, seals, 版记), `footers`
+//! (page numbers, a 信函's rules), `styles`. Where docx-rs falls short the
+//! XML it builds is finished by hand ([`finish`]), and every part is put in
+//! the schema's element order (`schema`). From notice's own pages it takes
+//! only where the closing's page is tightened and where tables end
+//! (`flow`).
 //!
 //! Positions follow `gbt9704::GEOMETRY`: margins put the 版心 at 37mm from
 //! the top and 28mm from the left, 156 × 225mm; a line grid of 22 lines
 //! (`w:docGrid w:type="lines"`, pitch 579tw) with every text paragraph at
 //! an exact 579tw line; 28 characters a line from a −0.25pt character
-//! spacing in the body styles (LibreOffice ignores `w:charSpace`).
+//! spacing in the body styles (a `linesAndChars` grid would give Word 28
+//! too, but LibreOffice 7.4 then sets each 16pt character in two cells).
 
+mod body;
 mod closing;
 mod flow;
 mod footers;
 mod header;
 mod schema;
 mod styles;
+mod table;
 
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrText,
-    LineSpacing, LineSpacingType, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
-    Section, SpecialIndentType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell,
-    TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
+    DocGrid, DocGridType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin,
+    PageOrientationType, Paragraph, Run, RunFonts, Section, SpecialIndentType, Table,
 };
 
 use super::{Names, OutputFile, Rendered, Settings, Writer};
-use crate::compose::tables;
 use crate::diagnostic::{Diagnostic, Failed};
-use crate::gbt9704::{GEOMETRY, Role, heading_role, size};
-use crate::model::{
-    Block, Document, DocumentFormat, Heading, Run as ModelRun, Style, Table as ModelTable,
-};
+use crate::gbt9704::{GEOMETRY, Role};
+use crate::model::{Document, DocumentFormat};
 use crate::typeset::fonts::FontSet;
 
 /// `NAME.docx`.
@@ -133,63 +133,6 @@ fn blank() -> Paragraph {
         .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
 }
 
-/// Runs of model text, a group for each: emphasis in 楷体, strong in 黑体,
-/// `role` the face of a run-in heading's words (or a header cell's).
-fn runs(model: &[ModelRun], role: Option<Role>, faces: &FontSet) -> Vec<Vec<Run>> {
-    model
-        .iter()
-        .map(|r| {
-            let role = match (r.style, role) {
-                (Style::Strong, _) => Role::Heiti,
-                (Style::Emphasis, _) => Role::Kaiti,
-                (Style::Plain, Some(role)) => role,
-                _ => Role::Fangsong,
-            };
-            // 仿宋 is the paragraph styles' own face: such runs name none.
-            faced(&r.text, role, role != Role::Fangsong, faces)
-        })
-        .collect()
-}
-
-/// A paragraph with 仿宋 text added (its style's face), any character
-/// 仿宋 lacks in 宋体 ([`faced`]).
-fn add_text(mut p: Paragraph, s: &str, faces: &FontSet) -> Paragraph {
-    for run in faced(s, Role::Fangsong, false, faces) {
-        p = p.add_run(run);
-    }
-    p
-}
-
-/// Text in a role's face, as runs: characters the face lacks are set in
-/// 宋体, the face the PDF falls back to, rather than left to each
-/// reader's own fallback. `named`: the other runs name the role's face
-/// (otherwise the paragraph's style gives it).
-fn faced(s: &str, role: Role, named: bool, faces: &FontSet) -> Vec<Run> {
-    let falls_back = |c: char| {
-        !c.is_ascii() && !faces.role_covers(role, c) && faces.role_covers(Role::Songti, c)
-    };
-    let run = |piece: &str, fallback: bool| match (fallback, named) {
-        (true, _) => text(piece).fonts(fonts(Role::Songti)),
-        (false, true) => text(piece).fonts(fonts(role)),
-        (false, false) => text(piece),
-    };
-    let mut out = Vec::new();
-    let mut piece = String::new();
-    let mut fallback = false;
-    for c in s.chars() {
-        if falls_back(c) != fallback && !piece.is_empty() {
-            out.push(run(&piece, fallback));
-            piece.clear();
-        }
-        fallback = falls_back(c);
-        piece.push(c);
-    }
-    if !piece.is_empty() || out.is_empty() {
-        out.push(run(&piece, fallback));
-    }
-    out
-}
-
 /// What goes into the document body, in order.
 enum Part {
     Paragraph(Box<Paragraph>),
@@ -228,7 +171,7 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
     let mut seals = closing::Seals::new(faces);
     header::header(doc, faces, &mut parts);
     if let Some(title) = &doc.title {
-        title_paragraphs(&title.lines, &mut parts, faces);
+        body::title_paragraphs(&title.lines, &mut parts, faces);
         parts.push(Part::par(blank()));
     }
     if let Some(to) = &doc.to {
@@ -240,24 +183,36 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
                 .add_run(text(to)),
         ));
     }
-    blocks(&doc.body, &mut parts, false, tight, &mut table_ends, faces);
+    body::blocks(
+        &doc.body,
+        &mut parts,
+        false,
+        Some(plan),
+        &mut table_ends,
+        faces,
+    );
     let closing_start = parts.len();
     let factor = tight.map_or(1.0, |t| t.factor);
-    let signature = closing::closing(doc, &mut parts, &mut seals, factor);
+    let signature = closing::closing(doc, &mut parts, &mut seals, factor, plan.notes_closer);
     let closing_end = parts.len();
     // The 署名 never starts a page alone (GB/T 9704 7.3.5.4): it keeps
-    // with the text above it, the last paragraph of the body, of the
-    // 附件说明 or of a 纪要's attendance (a longer list may break across
-    // the page, as in the PDF), unless that is the body's only block,
-    // which would leave the header alone instead.
-    let text_above = parts[..signature]
-        .iter()
-        .rposition(|p| matches!(p, Part::Paragraph(p) if !p.children.is_empty()))
-        .unwrap_or(signature);
-    let kept_from = if text_above < closing_start && doc.body.len() <= 1 {
-        closing_start
+    // with the body's last paragraph and the 附件说明 between them, or with
+    // the last line of a 纪要's attendance (a longer list may break across
+    // the page, as in the PDF); not with the body's only block, which would
+    // leave the header alone instead.
+    let last_text = |range: std::ops::Range<usize>| {
+        parts[range.clone()]
+            .iter()
+            .rposition(|p| matches!(p, Part::Paragraph(p) if !p.children.is_empty()))
+            .map(|at| range.start + at)
+    };
+    let kept_from = if doc.attendance.is_empty() {
+        match last_text(0..closing_start) {
+            Some(at) if doc.body.len() > 1 => at,
+            _ => closing_start,
+        }
     } else {
-        text_above.min(signature)
+        last_text(closing_start..signature).unwrap_or(signature)
     };
     for part in &mut parts[kept_from..closing_end.saturating_sub(1)] {
         if let Part::Paragraph(p) = part {
@@ -266,7 +221,7 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
         }
     }
     if let Some(t) = tight {
-        tighten(&mut parts[closing_start..closing_end], t.factor);
+        body::tighten(&mut parts[closing_start..closing_end], t.factor);
     }
     let mut landscape_before = false;
     for (n, attachment) in doc.attachments.iter().enumerate() {
@@ -288,10 +243,10 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
         parts.push(Part::par(label));
         parts.push(Part::par(blank()));
         if let Some(title) = &attachment.title {
-            title_paragraphs(&title.lines, &mut parts, faces);
+            body::title_paragraphs(&title.lines, &mut parts, faces);
             parts.push(Part::par(blank()));
         }
-        blocks(
+        body::blocks(
             &attachment.body,
             &mut parts,
             attachment.landscape,
@@ -357,320 +312,6 @@ fn doc_date(doc: &Document) -> String {
     format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
 }
 
-/// A title's lines, as notice broke them, in one paragraph.
-fn title_paragraphs(lines: &[String], parts: &mut Vec<Part>, faces: &FontSet) {
-    let mut p = Paragraph::new().style(styles::TITLE);
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
-        }
-        for run in faced(line, Role::Xiaobiaosong, false, faces) {
-            p = p.add_run(run);
-        }
-    }
-    parts.push(Part::par(p));
-}
-
-/// Adds the blocks' paragraphs and tables, those from `tight.from` on
-/// set tighter.
-fn blocks(
-    blocks: &[Block],
-    parts: &mut Vec<Part>,
-    landscape: bool,
-    tight: Option<flow::Tight>,
-    table_ends: &mut impl Iterator<Item = Option<f64>>,
-    faces: &FontSet,
-) {
-    for (i, block) in blocks.iter().enumerate() {
-        let line = tight.filter(|t| i >= t.from).map(|t| tight_line(t.factor));
-        let on_pitch = |p: Paragraph| match line {
-            Some(line) => p.line_spacing(exact(line)).snap_to_grid(false),
-            None => p,
-        };
-        match block {
-            Block::Heading(h) => {
-                // A heading stays with what follows it, unless it is a
-                // whole sentence, which flows as text (as in the PDF).
-                let mut p = Paragraph::new()
-                    .style(styles::heading(h.level))
-                    .keep_next(!h.is_sentence());
-                p = p.add_run(text(&h.number));
-                for r in runs(&h.runs, Some(heading_role(h.level)), faces)
-                    .into_iter()
-                    .flatten()
-                {
-                    p = p.add_run(r);
-                }
-                parts.push(Part::par(on_pitch(p)));
-            }
-            Block::Paragraph { lead, runs: body } => {
-                let long_latin = body.iter().any(|r| {
-                    r.text
-                        .split(|c: char| !c.is_ascii_graphic())
-                        .any(|t| t.len() >= LONG_LATIN)
-                });
-                let mut p = Paragraph::new().style(if long_latin {
-                    styles::BODY_LONG_LATIN
-                } else {
-                    styles::BODY
-                });
-                if let Some(Heading {
-                    level,
-                    number,
-                    runs: head,
-                    ..
-                }) = lead
-                {
-                    let role = heading_role(*level);
-                    p = p.add_run(text(number).fonts(fonts(role)));
-                    for r in runs(head, Some(role), faces).into_iter().flatten() {
-                        p = p.add_run(r);
-                    }
-                }
-                for r in runs(body, None, faces).into_iter().flatten() {
-                    p = p.add_run(r);
-                }
-                parts.push(Part::par(on_pitch(p)));
-            }
-            Block::Table(t) => {
-                let pitch = line.unwrap_or(PITCH);
-                parts.push(Part::Table(Box::new(table(t, landscape, pitch, faces))));
-                // Word needs a paragraph between a table and what follows;
-                // it takes the room to the next grid line, so the text after
-                // the table is back on the grid: from where the table ends
-                // on notice's page (rows are as tall as the PDF's, and a
-                // table split over pages ends where the PDF's does), or
-                // else from its rows. Off the grid, it takes none.
-                let end = table_ends.next().flatten();
-                let rest = if line.is_some() {
-                    20
-                } else if let Some(end) = end {
-                    let pitch_mm = GEOMETRY.pitch();
-                    let rest = ((end / pitch_mm - 0.01).ceil() * pitch_mm - end).max(0.0);
-                    tw(rest).max(20)
-                } else {
-                    let width = tables::line_width(landscape);
-                    let row = table_line(t.layout.size, pitch);
-                    let height: i32 = tables::row_line_counts(t, width)
-                        .iter()
-                        .map(|&n| n as i32 * row + 2 * cell_inset_y(t.layout.size) + RULE_TW)
-                        .sum::<i32>()
-                        + RULE_TW;
-                    let rest = (PITCH - height.rem_euclid(PITCH)).rem_euclid(PITCH);
-                    if rest < 40 { rest + PITCH } else { rest }
-                };
-                parts.push(Part::par(
-                    Paragraph::new()
-                        .style(styles::AFTER_TABLE)
-                        .line_spacing(exact(rest)),
-                ));
-            }
-        }
-    }
-}
-
-/// A line of `factor` times the grid's pitch, in twips, rounded down so
-/// that the lines of a page add up to no more than notice set.
-fn tight_line(factor: f64) -> i32 {
-    (f64::from(PITCH) * factor).floor() as i32
-}
-
-/// Sets the paragraphs on the grid's pitch at `factor` times it, off the
-/// grid (Word and LibreOffice would snap them back to it).
-fn tighten(parts: &mut [Part], factor: f64) {
-    let line = tight_line(factor);
-    for part in parts {
-        if let Part::Paragraph(p) = part {
-            let spacing = &p.property.line_spacing;
-            if spacing.is_none() || spacing.as_ref() == Some(&exact(PITCH)) {
-                let tight = std::mem::replace(p.as_mut(), Paragraph::new())
-                    .line_spacing(exact(line))
-                    .snap_to_grid(false);
-                **p = tight;
-            }
-        }
-    }
-}
-
-/// A Latin string this long (half a line) or longer is broken anywhere.
-const LONG_LATIN: usize = 28;
-
-/// A table row's line in twips: three quarters of the pitch at 四号, in
-/// proportion at smaller sizes (as the PDF sets it).
-fn table_line(size_pt: f64, pitch: i32) -> i32 {
-    (0.75 * f64::from(pitch) * size_pt / size::SIHAO).round() as i32
-}
-
-/// A table cell's padding above and below its text, in twips: a tenth
-/// of an em, as the PDF pads it, less half the rule between rows, which
-/// Word and LibreOffice add to a row's height (Typst draws it over the
-/// cells' edge): rows as tall as the PDF's.
-fn cell_inset_y(size_pt: f64) -> i32 {
-    (size_pt * 20.0 * 0.1).round() as i32 - RULE_TW / 2
-}
-
-/// A table rule (0.5pt) in twips.
-const RULE_TW: i32 = 10;
-
-/// A ruled table: the planned widths and size, a header row repeated on
-/// every page, rows kept whole when notice planned them so.
-fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Table {
-    let width = if landscape {
-        tw(GEOMETRY.body_height)
-    } else {
-        body_width()
-    };
-    let columns = t.layout.widths.len().max(t.header.len()).max(1);
-    let grid: Vec<usize> = if t.layout.widths.len() == columns {
-        t.layout
-            .widths
-            .iter()
-            .map(|w| (w * f64::from(width)).round() as usize)
-            .collect()
-    } else {
-        vec![width as usize / columns; columns]
-    };
-    let size = (t.layout.size * 2.0).round() as usize;
-    let line = table_line(t.layout.size, pitch);
-    let cell = |content: &[ModelRun], w: usize, header: bool, breaks: &[usize]| {
-        let mut p = Paragraph::new()
-            .style(styles::TABLE)
-            .align(AlignmentType::Center)
-            .line_spacing(exact(line))
-            .size(size);
-        // Where notice broke the cell into balanced lines, as in the PDF.
-        let pieces: Vec<ModelRun> = match content {
-            [one] if !breaks.is_empty() => {
-                let chars: Vec<char> = one.text.chars().collect();
-                let mut bounds = vec![0];
-                bounds.extend(breaks.iter().copied().filter(|&b| b < chars.len()));
-                bounds.push(chars.len());
-                bounds
-                    .windows(2)
-                    .map(|w| ModelRun {
-                        text: chars[w[0]..w[1]].iter().collect(),
-                        ..one.clone()
-                    })
-                    .collect()
-            }
-            _ => content.to_vec(),
-        };
-        let role = header.then_some(Role::Heiti);
-        for (i, group) in runs(&pieces, role, faces).into_iter().enumerate() {
-            if i > 0 && !breaks.is_empty() {
-                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
-            }
-            for r in group {
-                p = p.add_run(r.size(size));
-            }
-        }
-        TableCell::new()
-            .add_paragraph(p)
-            .width(w, WidthType::Dxa)
-            .vertical_align(VAlignType::Center)
-    };
-    let mut rows = Vec::new();
-    if !t.header.is_empty() {
-        rows.push(TableRow::new(
-            (0..columns)
-                .map(|i| {
-                    cell(
-                        t.header.get(i).map_or(&[][..], Vec::as_slice),
-                        grid[i],
-                        true,
-                        t.layout.header_breaks.get(i).map_or(&[][..], Vec::as_slice),
-                    )
-                })
-                .collect(),
-        ));
-    }
-    for (n, r) in t.rows.iter().enumerate() {
-        let row = TableRow::new(
-            (0..columns)
-                .map(|i| {
-                    let breaks = t
-                        .layout
-                        .cell_breaks
-                        .iter()
-                        .find(|b| b.row == n && b.column == i)
-                        .map_or(&[][..], |b| b.at.as_slice());
-                    cell(
-                        r.get(i).map_or(&[][..], Vec::as_slice),
-                        grid[i],
-                        false,
-                        breaks,
-                    )
-                })
-                .collect(),
-        );
-        rows.push(if t.layout.keep_rows {
-            row.cant_split()
-        } else {
-            row
-        });
-    }
-    let rule = |position| TableBorder::new(position).size(4).color("000000");
-    // Cell padding a tenth of an em down, as the PDF's; an eighth across,
-    // half the PDF's: notice breaks every cell that wraps where the PDF
-    // breaks it, so the room only keeps a line whole where a reader spaces
-    // its digits (LibreOffice), and text stays clear of the rules.
-    let inset = (t.layout.size * 20.0 * 0.125).round() as usize;
-    let inset_y = cell_inset_y(t.layout.size) as usize;
-    Table::new(rows)
-        .set_grid(grid)
-        .layout(TableLayoutType::Fixed)
-        .width(width as usize, WidthType::Dxa)
-        .margins(
-            TableCellMargins::new()
-                .margin_left(inset, WidthType::Dxa)
-                .margin_right(inset, WidthType::Dxa)
-                .margin_top(inset_y, WidthType::Dxa)
-                .margin_bottom(inset_y, WidthType::Dxa),
-        )
-        .set_borders(
-            TableBorders::new()
-                .set(rule(TableBorderPosition::Top))
-                .set(rule(TableBorderPosition::Bottom))
-                .set(rule(TableBorderPosition::Left))
-                .set(rule(TableBorderPosition::Right))
-                .set(rule(TableBorderPosition::InsideH))
-                .set(rule(TableBorderPosition::InsideV)),
-        )
-}
-
-/// `— N —` in 4号 宋体, one character in from the outer edge: right on odd
-/// pages, left on even ones.
-fn page_number(odd: bool) -> Footer {
-    let size = pt_tw(size::SIHAO) as usize / 10;
-    let edge = pt_tw(size::SIHAO);
-    let run = |r: Run| r.fonts(fonts(Role::Songti)).size(size);
-    let p = Paragraph::new()
-        .style(styles::PAGE_NUMBER)
-        .align(if odd {
-            AlignmentType::Right
-        } else {
-            AlignmentType::Left
-        })
-        .indent(
-            Some(if odd { 0 } else { edge }),
-            None,
-            Some(if odd { edge } else { 0 }),
-            None,
-        )
-        .add_run(run(text("— ")))
-        .add_run(run(Run::new().add_field_char(FieldCharType::Begin, false)))
-        .add_run(run(
-            Run::new().add_instr_text(InstrText::PAGE(docx_rs::InstrPAGE::new()))
-        ))
-        .add_run(run(
-            Run::new().add_field_char(FieldCharType::Separate, false)
-        ))
-        .add_run(run(text("1")))
-        .add_run(run(Run::new().add_field_char(FieldCharType::End, false)))
-        .add_run(run(text(" —")));
-    Footer::new().add_paragraph(p)
-}
-
 /// The page size, margins and grid of a section.
 fn page(landscape: bool) -> (docx_rs::PageSize, PageMargin, DocGrid) {
     let g = GEOMETRY;
@@ -734,8 +375,8 @@ fn document_setup(docx: Docx, doc: &Document, landscape: bool) -> Docx {
         .page_margin(margin)
         .doc_grid(grid);
     docx = docx
-        .footer(page_number(true))
-        .even_footer(page_number(false));
+        .footer(footers::page_number(true))
+        .even_footer(footers::page_number(false));
     if doc.format == DocumentFormat::Letter {
         // Its rules are drawn when the XML is finished (`footers`).
         docx = docx.first_footer(Footer::new().add_paragraph(Paragraph::new()));
@@ -758,7 +399,7 @@ fn finish(
     };
     let mut document =
         String::from_utf8(std::mem::take(&mut xml.document)).map_err(|_| not_utf8())?;
-    document = repeat_header_rows(&document);
+    document = table::repeat_header_rows(&document);
     // The empty paragraph docx-rs writes to hold a section's properties
     // takes no room either (see `end_section`).
     document = document.replace(
@@ -835,39 +476,5 @@ fn chinese_text_defaults(styles: &str) -> String {
             from = at;
         }
     }
-    out
-}
-
-/// Marks the first row of every ruled table (not the 版记's, which floats)
-/// as a header row repeated on each page.
-fn repeat_header_rows(document: &str) -> String {
-    let mut out = String::with_capacity(document.len() + 256);
-    let mut rest = document;
-    while let Some(at) = rest.find("<w:tbl>") {
-        let (before, table) = rest.split_at(at);
-        out.push_str(before);
-        let end = table
-            .find("</w:tbl>")
-            .map_or(table.len(), |e| e + "</w:tbl>".len());
-        let mut t = table[..end].to_string();
-        if !t.contains("w:tblpPr")
-            && let Some(row) = t.find("<w:tr>")
-        {
-            let after = row + "<w:tr>".len();
-            if t[after..].starts_with("<w:trPr>") {
-                t.insert_str(after + "<w:trPr>".len(), "<w:tblHeader />");
-            } else if t[after..].starts_with("<w:trPr />") {
-                t.replace_range(
-                    after..after + "<w:trPr />".len(),
-                    "<w:trPr><w:tblHeader /></w:trPr>",
-                );
-            } else {
-                t.insert_str(after, "<w:trPr><w:tblHeader /></w:trPr>");
-            }
-        }
-        out.push_str(&t);
-        rest = &table[end..];
-    }
-    out.push_str(rest);
     out
 }
