@@ -204,7 +204,7 @@ fn similarity(a: &str, b: &str) -> f64 {
 }
 
 fn corpus(name: &str) -> String {
-    std::fs::read_to_string(repo().join("../shared/corpus").join(name)).unwrap()
+    std::fs::read_to_string(repo().join("tests/fixtures/corpus").join(name)).unwrap()
 }
 
 /// The yonghe notice as its plan carries it, checked element by element.
