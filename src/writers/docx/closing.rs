@@ -9,17 +9,16 @@ use docx_rs::{
 };
 
 use super::body::{add_text, closer_text};
+use super::ooxml::{self, Anchor, Floating};
 use super::{
-    CHAR, PITCH, Part, blank, body_width, fonts, pt_tw, styles, text, text_width as width, tw,
+    CHAR, Part, blank, body_width, fonts, mm, pt_tw, styles, text, text_width as width, tw,
 };
-use crate::gbt9704::{GEOMETRY, Role, SIGNATURE_SEAL_TEXT, size};
+use crate::gbt9704::{GEOMETRY, PT_PER_MM, Role, SIGNATURE_SEAL_TEXT, size};
 use crate::model::{Document, DocumentFormat, Image, ImageFormat};
 use crate::typeset::fonts::FontSet;
 
 /// The seal's width: 42mm, as printed.
 const SEAL_MM: f64 = 42.0;
-/// EMU (the unit of drawings) per millimetre.
-const EMU_PER_MM: f64 = 36_000.0;
 
 /// A seal to place: a picture floating over the text, anchored in the
 /// paragraph that holds its marker.
@@ -98,51 +97,40 @@ impl<'a> Seals<'a> {
             // docx-rs's packer adds `.png` to the media's names.
             let stem = format!("notice-seal-{n}");
             let name = format!("{stem}.png");
-            let emu = |mm: f64| (mm * EMU_PER_MM).round() as i64;
-            let drawing = format!(
+            let floating = Floating {
+                x: (Anchor::Margin, seal.x_mm),
+                y: (Anchor::Paragraph, seal.y_mm),
+                width: seal.width_mm,
+                height: seal.height_mm,
+                z: 251_659_264 + n,
+                id: 1000 + n,
+                name: "印章",
+                description: &seal.description,
+            };
+            let (w, h) = floating.extent();
+            let picture = format!(
                 concat!(
-                    r#"<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">"#,
-                    r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
-                    r#"<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
-                    r#"<wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>"#,
-                    r#"<wp:docPr id="{docpr}" name="印章 {docpr}" descr="{description}"/><wp:cNvGraphicFramePr/>"#,
                     r#"<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
                     r#"<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="{docpr}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>"#,
                     r#"<pic:blipFill><a:blip r:embed="{id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"#,
                     r#"<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>"#,
-                    r#"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#
+                    r#"</a:graphicData></a:graphic>"#
                 ),
-                z = 251_659_264 + n,
-                x = emu(seal.x_mm),
-                y = emu(seal.y_mm),
-                w = emu(seal.width_mm),
-                h = emu(seal.height_mm),
-                docpr = 1000 + n,
-                description = xml_text(&seal.description),
+                docpr = floating.id,
                 name = name,
                 id = id,
+                w = w,
+                h = h,
             );
-            document.replace_range(start..end, &drawing);
+            document.replace_range(
+                start..end,
+                &format!("<w:r>{}</w:r>", floating.drawing(&picture)),
+            );
             xml.media.push((stem, seal.png.clone()));
-            let rels = String::from_utf8_lossy(&xml.document_rels).replace(
-                "</Relationships>",
-                &format!(
-                    r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/{name}" /></Relationships>"#
-                ),
-            );
-            xml.document_rels = rels.into_bytes();
+            ooxml::relate(xml, &id, ooxml::IMAGE, &format!("media/{name}"));
         }
         if !self.seals.is_empty() {
-            let types = String::from_utf8_lossy(&xml.content_type).into_owned();
-            if !types.contains(r#"Extension="png""#) {
-                xml.content_type = types
-                    .replacen(
-                        "<Default ",
-                        r#"<Default Extension="png" ContentType="image/png" /><Default "#,
-                        1,
-                    )
-                    .into_bytes();
-            }
+            ooxml::declare_png(xml);
         }
     }
 }
@@ -193,10 +181,6 @@ fn png_size(png: &[u8]) -> Option<(u32, u32)> {
     let w = u32::from_be_bytes(png.get(16..20)?.try_into().ok()?);
     let h = u32::from_be_bytes(png.get(20..24)?.try_into().ok()?);
     Some((w, h))
-}
-
-fn mm(tw_: i32) -> f64 {
-    f64::from(tw_) * 25.4 / 1440.0
 }
 
 /// The closing's paragraphs; `factor` is the pitch's, where the page is
@@ -617,8 +601,8 @@ pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
         }
         rows.push(imprint_row(p, row_height));
     }
-    let outer = (GEOMETRY.imprint_outer_rule * 72.0 / 25.4 * 8.0).round() as usize;
-    let inner = (GEOMETRY.imprint_inner_rule * 72.0 / 25.4 * 8.0).round() as usize;
+    let outer = (GEOMETRY.imprint_outer_rule * PT_PER_MM * 8.0).round() as usize;
+    let inner = (GEOMETRY.imprint_inner_rule * PT_PER_MM * 8.0).round() as usize;
     let rule = |position, size: usize| TableBorder::new(position).size(size).color("000000");
     let borders = if letter {
         TableBorders::with_empty()
@@ -649,12 +633,4 @@ pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
         );
     parts.push(Part::Table(Box::new(table)));
     parts.push(Part::par(Paragraph::new().style(styles::AFTER_TABLE)));
-    let _ = PITCH;
-}
-
-fn xml_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -26,7 +26,7 @@ use crate::typeset::fit::MIN_FACTOR;
 use crate::typeset::pages::Line;
 
 use super::styles::BODY_SPACING;
-use super::{CHAR, text_width};
+use super::{CHAR, TW_PER_MM, text_width};
 
 /// The room kept where notice tightened the page and nothing runs longer:
 /// what rounding exact line heights to twips may take, in lines.
@@ -181,7 +181,7 @@ fn in_libreoffice(line: &Line, spacing: i32) -> (f64, f64) {
         .map(|&c| f64::from(text_width(c.encode_utf8(&mut [0; 4])) + spacing - BODY_SPACING))
         .sum();
     // A twip a character to spare: LibreOffice's measures round.
-    let room = (GEOMETRY.body_right() - line.left()) * 1440.0 / 25.4 - chars.len() as f64;
+    let room = (GEOMETRY.body_right() - line.left()) * TW_PER_MM - chars.len() as f64;
     (width + spaces as f64 * AUTOSPACE_TW, room)
 }
 

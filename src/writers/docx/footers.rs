@@ -14,10 +14,9 @@ use regex::Regex;
 
 use docx_rs::{AlignmentType, FieldCharType, Footer, InstrText, Paragraph, Run, XMLDocx};
 
+use super::ooxml::{self, Anchor, Floating};
 use super::{fonts, pt_tw, styles, text};
-use crate::gbt9704::Role;
-
-use crate::gbt9704::{GEOMETRY, size};
+use crate::gbt9704::{GEOMETRY, PT_PER_MM, Role, size};
 
 static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"<w:footerReference w:type="(\w+)" r:id="([^"]+)" />"#).expect("valid pattern")
@@ -38,8 +37,7 @@ const NAMESPACES: &str = concat!(
 /// left edge) once the sheet is turned back.
 fn turned_footer(odd: bool, id: usize) -> String {
     let g = GEOMETRY;
-    let emu = |mm: f64| (mm * 36_000.0).round() as i64;
-    let char_mm = size::SIHAO * 25.4 / 72.0;
+    let char_mm = size::SIHAO / PT_PER_MM;
     // Upright coordinates of the number's line: its baseline 7mm under the
     // 版心, from one character in at the outer side, 30mm long.
     let length = 30.0;
@@ -70,27 +68,37 @@ fn turned_footer(odd: bool, id: usize) -> String {
         run(r#"<w:t xml:space="preserve"> —</w:t>"#),
     ]
     .concat();
-    format!(
+    let floating = Floating {
+        x: (Anchor::Page, x),
+        y: (Anchor::Page, y),
+        width: depth,
+        height: to - from,
+        z: 251_660_288,
+        id,
+        name: "页码",
+        description: "",
+    };
+    let (w, h) = floating.extent();
+    let text_box = format!(
         concat!(
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {ns}><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr><w:r><w:drawing>"#,
-            r#"<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251660288" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">"#,
-            r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
-            r#"<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
-            r#"<wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/><wp:docPr id="{id}" name="页码 {id}"/><wp:cNvGraphicFramePr/>"#,
             r#"<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/>"#,
             r#"<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>"#,
             r#"<wps:txbx><w:txbxContent><w:p><w:pPr><w:jc w:val="{jc}"/><w:spacing w:before="0" w:after="0"/></w:pPr>{number}</w:p></w:txbxContent></wps:txbx>"#,
             r#"<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr"><a:noAutofit/></wps:bodyPr></wps:wsp>"#,
-            r#"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p></w:ftr>"#
+            r#"</a:graphicData></a:graphic>"#
         ),
-        ns = NAMESPACES,
-        x = emu(x),
-        y = emu(y),
-        w = emu(depth),
-        h = emu(to - from),
-        id = id,
+        w = w,
+        h = h,
         jc = jc,
         number = number,
+    );
+    footer_part(&format!("<w:r>{}</w:r>", floating.drawing(&text_box)))
+}
+
+/// A footer part of one paragraph, no higher than a twip, holding `runs`.
+fn footer_part(runs: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NAMESPACES}><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>{runs}</w:p></w:ftr>"#
     )
 }
 
@@ -99,25 +107,29 @@ fn turned_footer(odd: bool, id: usize) -> String {
 /// LibreOffice place anywhere on it (a frame in a footer is kept inside
 /// the footer by LibreOffice).
 fn page_rule(x_mm: f64, y_mm: f64, length_mm: f64, weight_mm: f64, id: usize) -> String {
-    let emu = |mm: f64| (mm * 36_000.0).round() as i64;
-    format!(
+    let floating = Floating {
+        x: (Anchor::Page, x_mm),
+        y: (Anchor::Page, y_mm),
+        width: length_mm,
+        height: 0.0,
+        z: 251_661_312 + id,
+        id,
+        name: "红线",
+        description: "",
+    };
+    let (w, _) = floating.extent();
+    let weight = ooxml::emu(weight_mm);
+    let line = format!(
         concat!(
-            r#"<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">"#,
-            r#"<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>"#,
-            r#"<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>"#,
-            r#"<wp:extent cx="{w}" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/><wp:docPr id="{id}" name="红线 {id}"/><wp:cNvGraphicFramePr/>"#,
             r#"<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvCnPr/>"#,
             r#"<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="0"/></a:xfrm><a:prstGeom prst="line"><a:avLst/></a:prstGeom>"#,
             r#"<a:ln w="{weight}"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp>"#,
-            r#"</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#
+            r#"</a:graphicData></a:graphic>"#
         ),
-        z = 251_661_312 + id,
-        x = emu(x_mm),
-        y = emu(y_mm),
-        w = emu(length_mm),
-        weight = emu(weight_mm),
-        id = id,
-    )
+        w = w,
+        weight = weight,
+    );
+    format!("<w:r>{}</w:r>", floating.drawing(&line))
 }
 
 /// The 信函's first page: its red double rules, 170mm long, drawn as the
@@ -127,7 +139,7 @@ fn page_rule(x_mm: f64, y_mm: f64, length_mm: f64, weight_mm: f64, id: usize) ->
 /// number.
 fn letter_first_footer(upper: f64) -> String {
     let g = GEOMETRY;
-    let pt = 25.4 / 72.0;
+    let pt = 1.0 / PT_PER_MM;
     let gap = super::header::LETTER_RULE_GAP;
     let x = (g.paper_width - g.letter_rule_length) / 2.0;
     let lower = g.paper_height - g.letter_rule_bottom;
@@ -138,9 +150,7 @@ fn letter_first_footer(upper: f64) -> String {
         page_rule(x, lower, g.letter_rule_length, 2.0 * pt, 2103),
     ]
     .concat();
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NAMESPACES}><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr>{rules}</w:p></w:ftr>"#
-    )
+    footer_part(&rules)
 }
 
 /// The part name (`footerN.xml`) a relationship id of the document points
@@ -214,20 +224,8 @@ pub fn reference(document: &mut String, xml: &mut XMLDocx, letter_rule: Option<f
             let id = format!("rIdNoticeTurned{k}");
             xml.footers
                 .push(turned_footer(odd_page, 2000 + k).into_bytes());
-            let rels = String::from_utf8_lossy(&xml.document_rels).replace(
-                "</Relationships>",
-                &format!(
-                    r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer{number}.xml" /></Relationships>"#
-                ),
-            );
-            xml.document_rels = rels.into_bytes();
-            let types = String::from_utf8_lossy(&xml.content_type).replace(
-                "</Types>",
-                &format!(
-                    r#"<Override PartName="/word/footer{number}.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>"#
-                ),
-            );
-            xml.content_type = types.into_bytes();
+            ooxml::relate(xml, &id, ooxml::FOOTER, &format!("footer{number}.xml"));
+            ooxml::declare_footer(xml, &format!("/word/footer{number}.xml"));
             ids.push(id);
         }
         turned_ids = Some((ids[0].clone(), ids[1].clone()));

@@ -13,9 +13,9 @@ use docx_rs::{
 
 use super::body::faced;
 use super::{
-    CHAR, PITCH, Part, blank, body_width, exact, fonts, pt_tw, styles, text, text_width, tw,
+    CHAR, PITCH, Part, blank, body_width, exact, fonts, mm, pt_tw, styles, text, text_width, tw,
 };
-use crate::gbt9704::{GEOMETRY, Role, size};
+use crate::gbt9704::{GEOMETRY, PT_PER_MM, Role, size};
 use crate::model::{Document, DocumentFormat, Mark};
 use crate::typeset::fonts::FontSet;
 
@@ -45,7 +45,7 @@ impl Ink {
 
 /// Millimetres of a type size in points.
 fn pt_mm(pt: f64) -> f64 {
-    pt * 25.4 / 72.0
+    pt / PT_PER_MM
 }
 
 /// The mark's height in millimetres (its ink), for where the lines under
@@ -200,7 +200,7 @@ fn corner(doc: &Document) -> Vec<String> {
 fn separator() -> (ParagraphBorders, i32) {
     let g = GEOMETRY;
     let em_bottom = g.pitch() / 2.0 + pt_mm(size::SANHAO) / 2.0;
-    let space_pt = ((em_bottom + g.separator_gap - g.pitch()) * 72.0 / 25.4)
+    let space_pt = ((em_bottom + g.separator_gap - g.pitch()) * PT_PER_MM)
         .round()
         .max(0.0);
     let border = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
@@ -402,7 +402,7 @@ fn letter(doc: &Document, ink: Ink, faces: &FontSet, parts: &mut Vec<Part>) {
     let em = pt_mm(size::SANHAO);
     let thin = rule_top + LETTER_RULE_GAP;
     let baseline = thin + 7.0 / 8.0 * em + 0.88 * em;
-    let line_mm = f64::from(PITCH) * 25.4 / 1440.0;
+    let line_mm = mm(PITCH);
     let spacer = tw(baseline - 0.8 * line_mm);
     parts.push(Part::par(spacer_line(spacer)));
     let corner = corner(doc);

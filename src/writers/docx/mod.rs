@@ -24,6 +24,7 @@ mod closing;
 mod flow;
 mod footers;
 mod header;
+mod ooxml;
 mod schema;
 mod styles;
 mod table;
@@ -72,6 +73,11 @@ const TW_PER_MM: f64 = 1440.0 / 25.4;
 
 fn tw(mm: f64) -> i32 {
     (mm * TW_PER_MM).round() as i32
+}
+
+/// Millimetres of `twips`.
+fn mm(twips: i32) -> f64 {
+    f64::from(twips) / TW_PER_MM
 }
 
 /// Twips of a type size in points.
