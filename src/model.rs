@@ -120,6 +120,22 @@ pub struct TableLayout {
     pub keep_rows: bool,
 }
 
+impl TableLayout {
+    /// Where the heading of `column` is broken (empty: on one line).
+    pub fn header_breaks_of(&self, column: usize) -> &[usize] {
+        self.header_breaks.get(column).map_or(&[], Vec::as_slice)
+    }
+
+    /// Where the body cell at `row`, `column` is broken (empty: not
+    /// broken by plan).
+    pub fn cell_breaks_of(&self, row: usize, column: usize) -> &[usize] {
+        self.cell_breaks
+            .iter()
+            .find(|b| b.row == row && b.column == column)
+            .map_or(&[], |b| b.at.as_slice())
+    }
+}
+
 impl Default for TableLayout {
     fn default() -> Self {
         TableLayout {

@@ -356,35 +356,23 @@ pub fn row_line_counts(table: &Table, width_mm: f64) -> Vec<usize> {
         .iter()
         .map(|w| w * width_mm / em_mm - 2.0 * CELL_INSET_EM)
         .collect();
-    let header_lines = |i: usize, cell: &Vec<Run>| match layout.header_breaks.get(i) {
-        Some(b) if !b.is_empty() => b.len() as f64 + 1.0,
-        _ => row_lines(
+    let lines = |breaks: &[usize], i: usize, cell: &Vec<Run>| match breaks {
+        [] => row_lines(
             std::slice::from_ref(cell),
             &text[i.min(text.len().saturating_sub(1))..],
         ),
+        b => b.len() as f64 + 1.0,
     };
     let header = table
         .header
         .iter()
         .enumerate()
-        .map(|(i, c)| header_lines(i, c))
+        .map(|(i, c)| lines(layout.header_breaks_of(i), i, c))
         .fold(1.0_f64, f64::max);
     let rows = table.rows.iter().enumerate().map(|(r, row)| {
         row.iter()
             .enumerate()
-            .map(|(c, cell)| {
-                let broken = layout
-                    .cell_breaks
-                    .iter()
-                    .find(|b| b.row == r && b.column == c);
-                match broken {
-                    Some(b) => b.at.len() as f64 + 1.0,
-                    None => row_lines(
-                        std::slice::from_ref(cell),
-                        &text[c.min(text.len().saturating_sub(1))..],
-                    ),
-                }
-            })
+            .map(|(c, cell)| lines(layout.cell_breaks_of(r, c), c, cell))
             .fold(1.0_f64, f64::max)
     });
     std::iter::once(header)

@@ -33,9 +33,22 @@ use super::{CHAR, TW_PER_MM, text_width};
 const ROUNDING: f64 = 0.25;
 
 /// LibreOffice's space between a run of digits or Latin letters and a
-/// Chinese character either side of it, in twips (measured: 1.27mm, a
-/// little over a fifth of a 3号 character).
-const AUTOSPACE_TW: f64 = 72.0;
+/// Chinese character either side of it, in ems (measured: 1.27mm at 3号,
+/// a little over a fifth of a character).
+pub const AUTOSPACE_EM: f64 = 0.225;
+
+/// How many of those spaces LibreOffice puts in a line of `text`.
+pub fn autospaces(text: &str) -> usize {
+    let cjk = |c: char| !c.is_ascii() && c.is_alphabetic();
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(2)
+        .filter(|w| {
+            (w[0].is_ascii_alphanumeric() && cjk(w[1]))
+                || (cjk(w[0]) && w[1].is_ascii_alphanumeric())
+        })
+        .count()
+}
 
 /// The closest a paragraph is set, in twips a character (the body's
 /// 0.25pt, and 0.2pt more): 29 Chinese characters still overfill a line.
@@ -167,22 +180,16 @@ impl Marks {
 /// character spacing of `spacing` with its spaces around digits, and the
 /// room it has up to the 版心's right edge.
 fn in_libreoffice(line: &Line, spacing: i32) -> (f64, f64) {
-    let chars: Vec<char> = line.text().chars().collect();
-    let cjk = |c: char| !c.is_ascii() && c.is_alphabetic();
-    let spaces = chars
-        .windows(2)
-        .filter(|w| {
-            (w[0].is_ascii_alphanumeric() && cjk(w[1]))
-                || (cjk(w[0]) && w[1].is_ascii_alphanumeric())
-        })
-        .count();
+    let text = line.text();
+    let chars: Vec<char> = text.chars().collect();
+    let spaces = autospaces(&text) as f64 * AUTOSPACE_EM * f64::from(CHAR);
     let width: f64 = chars
         .iter()
         .map(|&c| f64::from(text_width(c.encode_utf8(&mut [0; 4])) + spacing - BODY_SPACING))
         .sum();
     // A twip a character to spare: LibreOffice's measures round.
     let room = (GEOMETRY.body_right() - line.left()) * TW_PER_MM - chars.len() as f64;
-    (width + spaces as f64 * AUTOSPACE_TW, room)
+    (width + spaces, room)
 }
 
 /// The character spacing (twips) that keeps a paragraph's lines within

@@ -7,6 +7,7 @@ use docx_rs::{
 };
 
 use super::body::runs;
+use super::flow::{AUTOSPACE_EM, autospaces};
 use super::{body_width, exact, styles, tw};
 use crate::compose::tables;
 use crate::gbt9704::{GEOMETRY, Role, size};
@@ -30,12 +31,6 @@ fn cell_inset_y(size_pt: f64) -> i32 {
 /// A table rule (0.5pt) in twips.
 const RULE_TW: i32 = 10;
 
-/// A ruled table: the planned widths and size, a header row repeated on
-/// every page, rows kept whole when notice planned them so.
-/// LibreOffice's space between a run of digits or Latin letters and a
-/// Chinese character either side of it, in ems.
-const AUTOSPACE_EM: f64 = 0.225;
-
 /// The columns' widths in twips: notice's plan, and room where a line of
 /// a cell holds digits next to Chinese characters, which LibreOffice
 /// spaces apart (a date would break there), taken from columns whose
@@ -55,21 +50,8 @@ fn column_widths(t: &ModelTable, width: i32) -> Vec<usize> {
     let mut pdf = vec![0.0_f64; planned.len()];
     let mut lo = vec![0.0_f64; planned.len()];
     let mut measure = |column: usize, text: &str, breaks: &[usize]| {
-        let chars: Vec<char> = text.chars().collect();
-        let mut bounds = vec![0];
-        bounds.extend(breaks.iter().copied().filter(|&b| b < chars.len()));
-        bounds.push(chars.len());
-        for w in bounds.windows(2) {
-            let line: String = chars[w[0]..w[1]].iter().collect();
-            let cjk = |c: char| !c.is_ascii() && c.is_alphabetic();
-            let line_chars: Vec<char> = line.chars().collect();
-            let spaces = line_chars
-                .windows(2)
-                .filter(|p| {
-                    (p[0].is_ascii_alphanumeric() && cjk(p[1]))
-                        || (cjk(p[0]) && p[1].is_ascii_alphanumeric())
-                })
-                .count();
+        for line in broken(text, breaks) {
+            let spaces = autospaces(&line);
             let set = tables::em_width(&line) * em + padding;
             if set > planned[column] + 1.0 {
                 // Text that wraps in the PDF too: the column has no room
@@ -82,22 +64,15 @@ fn column_widths(t: &ModelTable, width: i32) -> Vec<usize> {
         }
     };
     for (column, cell) in t.header.iter().enumerate() {
-        let breaks = t
-            .layout
-            .header_breaks
-            .get(column)
-            .map_or(&[][..], Vec::as_slice);
-        measure(column, &plain_text(cell), breaks);
+        measure(column, &plain_text(cell), t.layout.header_breaks_of(column));
     }
     for (row, cells) in t.rows.iter().enumerate() {
         for (column, cell) in cells.iter().enumerate().take(planned.len()) {
-            let breaks = t
-                .layout
-                .cell_breaks
-                .iter()
-                .find(|b| b.row == row && b.column == column)
-                .map_or(&[][..], |b| b.at.as_slice());
-            measure(column, &plain_text(cell), breaks);
+            measure(
+                column,
+                &plain_text(cell),
+                t.layout.cell_breaks_of(row, column),
+            );
         }
     }
     let wanted: Vec<f64> = planned
@@ -148,6 +123,21 @@ pub fn table_height(t: &ModelTable, landscape: bool, pitch: i32) -> i32 {
         + RULE_TW
 }
 
+/// A cell's text in the lines notice broke it into at `breaks`
+/// (character offsets).
+fn broken(text: &str, breaks: &[usize]) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut bounds = vec![0];
+    bounds.extend(breaks.iter().copied().filter(|&b| b < chars.len()));
+    bounds.push(chars.len());
+    bounds
+        .windows(2)
+        .map(|w| chars[w[0]..w[1]].iter().collect())
+        .collect()
+}
+
+/// A ruled table: the planned widths and size, a header row repeated on
+/// every page, rows kept whole when notice planned them so.
 pub fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Table {
     let width = if landscape {
         tw(GEOMETRY.body_height)
@@ -170,19 +160,13 @@ pub fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Ta
             .size(size);
         // Where notice broke the cell into balanced lines, as in the PDF.
         let pieces: Vec<ModelRun> = match content {
-            [one] if !breaks.is_empty() => {
-                let chars: Vec<char> = one.text.chars().collect();
-                let mut bounds = vec![0];
-                bounds.extend(breaks.iter().copied().filter(|&b| b < chars.len()));
-                bounds.push(chars.len());
-                bounds
-                    .windows(2)
-                    .map(|w| ModelRun {
-                        text: chars[w[0]..w[1]].iter().collect(),
-                        ..one.clone()
-                    })
-                    .collect()
-            }
+            [one] if !breaks.is_empty() => broken(&one.text, breaks)
+                .into_iter()
+                .map(|text| ModelRun {
+                    text,
+                    ..one.clone()
+                })
+                .collect(),
             _ => content.to_vec(),
         };
         let role = header.then_some(Role::Heiti);
@@ -208,7 +192,7 @@ pub fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Ta
                         t.header.get(i).map_or(&[][..], Vec::as_slice),
                         grid[i],
                         true,
-                        t.layout.header_breaks.get(i).map_or(&[][..], Vec::as_slice),
+                        t.layout.header_breaks_of(i),
                     )
                 })
                 .collect(),
@@ -218,17 +202,11 @@ pub fn table(t: &ModelTable, landscape: bool, pitch: i32, faces: &FontSet) -> Ta
         let row = TableRow::new(
             (0..columns)
                 .map(|i| {
-                    let breaks = t
-                        .layout
-                        .cell_breaks
-                        .iter()
-                        .find(|b| b.row == n && b.column == i)
-                        .map_or(&[][..], |b| b.at.as_slice());
                     cell(
                         r.get(i).map_or(&[][..], Vec::as_slice),
                         grid[i],
                         false,
-                        breaks,
+                        t.layout.cell_breaks_of(n, i),
                     )
                 })
                 .collect(),
