@@ -205,14 +205,10 @@ fn tight_line(factor: f64) -> i32 {
 pub fn tighten(parts: &mut [Part], factor: f64) {
     let line = tight_line(factor);
     for part in parts {
-        if let Part::Paragraph(p) = part {
-            let spacing = &p.property.line_spacing;
-            if spacing.is_none() || spacing.as_ref() == Some(&exact(PITCH)) {
-                let tight = std::mem::replace(p.as_mut(), Paragraph::new())
-                    .line_spacing(exact(line))
-                    .snap_to_grid(false);
-                **p = tight;
-            }
+        let on_grid = matches!(part, Part::Paragraph(p)
+            if p.property.line_spacing.as_ref().is_none_or(|s| *s == exact(PITCH)));
+        if on_grid {
+            part.edit(|p| p.line_spacing(exact(line)).snap_to_grid(false));
         }
     }
 }

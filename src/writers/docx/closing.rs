@@ -2,6 +2,9 @@
 //! with or without seals (and a 命令's 签名章), 附注, the 版记 at the foot
 //! of the last page, and the 信函's lower rules.
 
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use docx_rs::{
     AlignmentType, BreakType, HeightRule, Paragraph, Run, SpecialIndentType, Tab, TabValueType,
     Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TablePositionProperty,
@@ -11,7 +14,7 @@ use docx_rs::{
 use super::body::{add_text, closer_text};
 use super::ooxml::{self, Anchor, Floating};
 use super::{
-    CHAR, Part, blank, body_width, fonts, mm, pt_tw, styles, text, text_width as width, tw,
+    CHAR, Part, blank, body_width, fonts, inset, mm, pt_tw, styles, text, text_width as width, tw,
 };
 use crate::gbt9704::{GEOMETRY, PT_PER_MM, Role, SIGNATURE_SEAL_TEXT, size};
 use crate::model::{Document, DocumentFormat, Image, ImageFormat};
@@ -41,6 +44,8 @@ pub struct Seal {
 pub struct Seals<'a> {
     seals: Vec<Seal>,
     fonts: &'a FontSet,
+    /// The document's faces for drawing SVG seals, loaded at the first.
+    svg_fonts: OnceCell<Arc<fontdb::Database>>,
 }
 
 impl<'a> Seals<'a> {
@@ -48,6 +53,51 @@ impl<'a> Seals<'a> {
         Seals {
             seals: Vec::new(),
             fonts,
+            svg_fonts: OnceCell::new(),
+        }
+    }
+
+    /// A seal as PNG: SVG seals are drawn at 600 dpi (a Word file's
+    /// pictures are bitmaps for most readers), their text in the
+    /// document's faces, as the PDF draws it.
+    fn png(&self, image: &Image) -> Option<Vec<u8>> {
+        match image.format {
+            ImageFormat::Png => Some(image.bytes.clone()),
+            ImageFormat::Svg => {
+                let fontdb = self.svg_fonts.get_or_init(|| {
+                    let mut faces = fontdb::Database::new();
+                    for face in Role::ALL
+                        .iter()
+                        .map(|&r| self.fonts.role(r))
+                        .chain([self.fonts.fallback()])
+                    {
+                        if let Some(font) = self.fonts.font(face.index) {
+                            faces.load_font_data(font.data().to_vec());
+                        }
+                    }
+                    Arc::new(faces)
+                });
+                let options = resvg::usvg::Options {
+                    font_family: self.fonts.role(Role::Songti).family.clone(),
+                    fontdb: Arc::clone(fontdb),
+                    ..resvg::usvg::Options::default()
+                };
+                let tree = resvg::usvg::Tree::from_data(&image.bytes, &options).ok()?;
+                let size = tree.size();
+                let px = (SEAL_MM / 25.4 * 600.0).round();
+                let scale = px as f32 / size.width().max(1.0);
+                let (w, h) = (
+                    (size.width() * scale).ceil() as u32,
+                    (size.height() * scale).ceil() as u32,
+                );
+                let mut pixmap = resvg::tiny_skia::Pixmap::new(w.max(1), h.max(1))?;
+                resvg::render(
+                    &tree,
+                    resvg::tiny_skia::Transform::from_scale(scale, scale),
+                    &mut pixmap.as_mut(),
+                );
+                pixmap.encode_png().ok()
+            }
         }
     }
 
@@ -60,7 +110,7 @@ impl<'a> Seals<'a> {
         centre_y_mm: f64,
         description: String,
     ) -> Option<Run> {
-        let png = png(image, self.fonts)?;
+        let png = self.png(image)?;
         let (w, h) = png_size(&png)?;
         let marker = format!("\u{E000}notice-seal-{}\u{E000}", self.seals.len());
         let height_mm = SEAL_MM * f64::from(h) / f64::from(w.max(1));
@@ -131,47 +181,6 @@ impl<'a> Seals<'a> {
         }
         if !self.seals.is_empty() {
             ooxml::declare_png(xml);
-        }
-    }
-}
-
-/// A seal as PNG: SVG seals are drawn at 600 dpi (a Word file's pictures
-/// are bitmaps for most readers), their text in the document's faces, as
-/// the PDF draws it.
-fn png(image: &Image, fonts: &FontSet) -> Option<Vec<u8>> {
-    match image.format {
-        ImageFormat::Png => Some(image.bytes.clone()),
-        ImageFormat::Svg => {
-            let mut faces = fontdb::Database::new();
-            for face in Role::ALL
-                .iter()
-                .map(|&r| fonts.role(r))
-                .chain([fonts.fallback()])
-            {
-                if let Some(font) = fonts.font(face.index) {
-                    faces.load_font_data(font.data().to_vec());
-                }
-            }
-            let options = resvg::usvg::Options {
-                font_family: fonts.role(Role::Songti).family.clone(),
-                fontdb: std::sync::Arc::new(faces),
-                ..resvg::usvg::Options::default()
-            };
-            let tree = resvg::usvg::Tree::from_data(&image.bytes, &options).ok()?;
-            let size = tree.size();
-            let px = (SEAL_MM / 25.4 * 600.0).round();
-            let scale = px as f32 / size.width().max(1.0);
-            let (w, h) = (
-                (size.width() * scale).ceil() as u32,
-                (size.height() * scale).ceil() as u32,
-            );
-            let mut pixmap = resvg::tiny_skia::Pixmap::new(w.max(1), h.max(1))?;
-            resvg::render(
-                &tree,
-                resvg::tiny_skia::Transform::from_scale(scale, scale),
-                &mut pixmap.as_mut(),
-            );
-            pixmap.encode_png().ok()
         }
     }
 }
@@ -308,15 +317,7 @@ fn unsealed(doc: &Document, parts: &mut Vec<Part>, faces: &FontSet) {
         .unwrap_or(0);
     let left = body_width() - 2 * CHAR - inner;
     for line in &doc.signature {
-        let p = Paragraph::new()
-            .style(styles::SIGNATURE)
-            .align(AlignmentType::Left)
-            .indent(
-                Some(left),
-                Some(SpecialIndentType::FirstLine(0)),
-                None,
-                None,
-            );
+        let p = inset(styles::SIGNATURE, left, 0).align(AlignmentType::Left);
         parts.push(Part::par(add_text(p, line, faces)));
     }
     if let Some(date) = &doc.date {
@@ -329,15 +330,8 @@ fn unsealed(doc: &Document, parts: &mut Vec<Part>, faces: &FontSet) {
             (AlignmentType::Left, left + 2 * CHAR, 0)
         };
         parts.push(Part::par(
-            Paragraph::new()
-                .style(styles::DATE)
+            inset(styles::DATE, left, right)
                 .align(align)
-                .indent(
-                    Some(left),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(right),
-                    None,
-                )
                 .add_run(text(date)),
         ));
     }
@@ -388,15 +382,7 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, p: f64) {
                 per_row
             };
             let last = row + 1 == rows;
-            let mut par = Paragraph::new()
-                .style(styles::SIGNATURE)
-                .align(AlignmentType::Left)
-                .indent(
-                    Some(0),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(0),
-                    None,
-                );
+            let mut par = inset(styles::SIGNATURE, 0, 0).align(AlignmentType::Left);
             let centres: Vec<i32> = (0..in_row)
                 .map(|k| last_centre - (in_row - 1 - k) as i32 * step)
                 .collect();
@@ -447,12 +433,7 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, p: f64) {
         );
         for (i, line) in doc.signature.iter().enumerate() {
             let right = body_width() - last_centre - width(line) / 2;
-            let par = Paragraph::new().style(styles::SIGNATURE).indent(
-                Some(0),
-                Some(SpecialIndentType::FirstLine(0)),
-                Some(right.max(0)),
-                None,
-            );
+            let par = inset(styles::SIGNATURE, 0, right.max(0));
             let mut par = add_text(par, line, seals.fonts);
             if i == 0
                 && let Some(image) = doc.seals.first()
@@ -485,37 +466,26 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, pi
         [one] => (String::new(), one.to_string()),
         [first, rest @ ..] => (first.to_string(), rest.concat()),
     };
-    let mut par = Paragraph::new().style(styles::SIGNATURE).indent(
-        Some(0),
-        Some(SpecialIndentType::FirstLine(0)),
-        Some(4 * CHAR),
-        None,
-    );
-    match (doc.sealed, doc.seals.first()) {
+    let par = match (doc.sealed, doc.seals.first()) {
         (true, Some(image)) => {
             // The title two characters left of the 签名章, which ends four
             // characters from the right.
             let seal_right = body_width() - 4 * CHAR;
-            par = Paragraph::new()
-                .style(styles::SIGNATURE)
-                .indent(
-                    Some(0),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(4 * CHAR + tw(SEAL_MM) + 2 * CHAR),
-                    None,
-                )
+            let par = inset(styles::SIGNATURE, 0, 4 * CHAR + tw(SEAL_MM) + 2 * CHAR)
                 .add_run(text(&title));
-            if let Some(marker) = seals.add(
+            match seals.add(
                 image,
                 mm(seal_right) - SEAL_MM,
                 pitch / 2.0,
                 format!("{SIGNATURE_SEAL_TEXT}{name}"),
             ) {
-                par = par.add_run(marker);
+                Some(marker) => par.add_run(marker),
+                None => par,
             }
         }
-        _ => par = par.add_run(text(&format!("{title}\u{3000}\u{3000}{name}"))),
-    }
+        _ => inset(styles::SIGNATURE, 0, 4 * CHAR)
+            .add_run(text(&format!("{title}\u{3000}\u{3000}{name}"))),
+    };
     parts.push(Part::par(par));
     if let Some(date) = &doc.date {
         parts.push(Part::par(blank()));
@@ -525,15 +495,7 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, pi
 
 /// The 成文日期 右空四字.
 fn date_line(date: &str) -> Paragraph {
-    Paragraph::new()
-        .style(styles::DATE)
-        .indent(
-            Some(0),
-            Some(SpecialIndentType::FirstLine(0)),
-            Some(4 * CHAR),
-            None,
-        )
-        .add_run(text(date))
+    inset(styles::DATE, 0, 4 * CHAR).add_run(text(date))
 }
 
 /// One line of the 版记: a cell across the 版心, at least a line high.
@@ -560,17 +522,7 @@ pub fn imprint(doc: &Document, parts: &mut Vec<Part>) {
     let edge = pt_tw(size::SIHAO);
     let half_points = (size::SIHAO * 2.0) as usize;
     let row_height = 560.0;
-    let paragraph = || {
-        Paragraph::new()
-            .style(styles::IMPRINT)
-            .indent(
-                Some(edge),
-                Some(SpecialIndentType::FirstLine(0)),
-                Some(edge),
-                None,
-            )
-            .size(half_points)
-    };
+    let paragraph = || inset(styles::IMPRINT, edge, edge).size(half_points);
     let mut rows = Vec::new();
     if let Some(cc) = &imp.cc {
         let label = 3 * edge;

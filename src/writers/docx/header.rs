@@ -41,6 +41,24 @@ impl Ink {
             .unwrap_or((0.88, -0.1));
         Ink { top, bottom }
     }
+
+    /// How far the ink's top is under the top of the mark's exact line
+    /// ([`mark_line`]), in twips: Word and LibreOffice put the baseline
+    /// 80% down it.
+    fn under_line_top(self) -> f64 {
+        f64::from(mark_line()) * 0.8 - f64::from(pt_tw(size::CHUHAO)) * self.top
+    }
+}
+
+/// The mark's exact line in twips: 1.2 初号 characters.
+fn mark_line() -> i32 {
+    (f64::from(pt_tw(size::CHUHAO)) * 1.2).round() as i32
+}
+
+/// The mark's text in a run, narrowed to `scale` percent.
+fn scaled(text: &str, scale: i32) -> Run {
+    let run = Run::new().add_text(text);
+    if scale < 100 { run.stretch(scale) } else { run }
 }
 
 /// Millimetres of a type size in points.
@@ -77,11 +95,10 @@ fn mark_scale(chars: usize, extra_mm: f64) -> i32 {
 /// starts; the paragraph (or table) fills `lines` grid lines.
 fn mark(m: &Mark, top_mm: f64, lines: i32, ink: Ink, parts: &mut Vec<Part>) {
     let em = pt_tw(size::CHUHAO);
-    // In an exact line Word and LibreOffice put the baseline 80% down; the
-    // ink's top is then at 80% − 88% of an em below the line's top.
-    let line = (f64::from(em) * 1.2).round() as i32;
-    let ink_offset = f64::from(line) * 0.8 - f64::from(em) * ink.top;
-    let before = (f64::from(tw(top_mm)) - ink_offset).max(0.0).round() as i32;
+    let line = mark_line();
+    let before = (f64::from(tw(top_mm)) - ink.under_line_top())
+        .max(0.0)
+        .round() as i32;
     match &m.suffix {
         None => {
             let after = (lines * PITCH - before - line).max(0);
@@ -118,36 +135,23 @@ fn mark(m: &Mark, top_mm: f64, lines: i32, ink: Ink, parts: &mut Vec<Part>) {
                 / 100.0)
                 .round() as usize
                 + tw(gap) as usize;
-            let spaced = (f64::from(em) * 1.2).round() as i32;
             parts.push(Part::par(
-                Paragraph::new().style(styles::MARK).line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(before.max(20))
-                        .before(0)
-                        .after(0),
-                ),
+                Paragraph::new()
+                    .style(styles::MARK)
+                    .line_spacing(exact(before.max(20))),
             ));
             let names = m.lines.iter().fold(
                 TableCell::new().width(names_w, WidthType::Dxa),
                 |cell, l| {
-                    let mut run = Run::new().add_text(l);
-                    if scale < 100 {
-                        run = run.stretch(scale);
-                    }
                     cell.add_paragraph(
                         Paragraph::new()
                             .style(styles::MARK)
                             .align(AlignmentType::Distribute)
-                            .line_spacing(exact(spaced))
-                            .add_run(run),
+                            .line_spacing(exact(line))
+                            .add_run(scaled(l, scale)),
                     )
                 },
             );
-            let mut suffix_run = Run::new().add_text(suffix);
-            if scale < 100 {
-                suffix_run = suffix_run.stretch(scale);
-            }
             let suffix_cell = TableCell::new()
                 .width(suffix_w, WidthType::Dxa)
                 .vertical_align(VAlignType::Center)
@@ -155,8 +159,8 @@ fn mark(m: &Mark, top_mm: f64, lines: i32, ink: Ink, parts: &mut Vec<Part>) {
                     Paragraph::new()
                         .style(styles::MARK)
                         .align(AlignmentType::Right)
-                        .line_spacing(exact(spaced))
-                        .add_run(suffix_run),
+                        .line_spacing(exact(line))
+                        .add_run(scaled(suffix, scale)),
                 );
             let table = Table::new(vec![TableRow::new(vec![names, suffix_cell])])
                 .set_grid(vec![names_w, suffix_w])
@@ -171,16 +175,12 @@ fn mark(m: &Mark, top_mm: f64, lines: i32, ink: Ink, parts: &mut Vec<Part>) {
                 .set_borders(TableBorders::with_empty());
             parts.push(Part::Table(Box::new(table)));
             // Back on the grid under the table.
-            let used = before.max(20) + spaced * m.lines.len() as i32;
+            let used = before.max(20) + line * m.lines.len() as i32;
             let rest = (lines * PITCH - used).max(20);
             parts.push(Part::par(
-                Paragraph::new().style(styles::AFTER_TABLE).line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(rest)
-                        .before(0)
-                        .after(0),
-                ),
+                Paragraph::new()
+                    .style(styles::AFTER_TABLE)
+                    .line_spacing(exact(rest)),
             ));
         }
     }
@@ -282,7 +282,7 @@ fn number_rows(doc: &Document, faces: &FontSet) -> Vec<Paragraph> {
 pub fn header(doc: &Document, faces: &FontSet, parts: &mut Vec<Part>) {
     let ink = Ink::of(doc, faces);
     match doc.format {
-        DocumentFormat::Letter => letter(doc, ink, faces, parts),
+        DocumentFormat::Letter => letter(doc, ink, parts),
         DocumentFormat::Order => order(doc, ink, parts),
         DocumentFormat::File | DocumentFormat::Minutes => file(doc, ink, faces, parts),
     }
@@ -373,18 +373,15 @@ fn order(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
 /// the 版心), red double rules of 170mm centred on the paper: thick over
 /// thin under the name, thin over thick 20mm above the paper's bottom (in
 /// the first page's footer).
-fn letter(doc: &Document, ink: Ink, faces: &FontSet, parts: &mut Vec<Part>) {
+fn letter(doc: &Document, ink: Ink, parts: &mut Vec<Part>) {
     let g = GEOMETRY;
     if let Some(m) = &doc.mark {
-        let em = pt_tw(size::CHUHAO);
-        let line = (f64::from(em) * 1.2).round() as i32;
-        let ink_offset = f64::from(line) * 0.8 - f64::from(em) * ink.top;
-        let y = tw(g.letter_mark_top) - ink_offset.round() as i32;
+        let y = tw(g.letter_mark_top) - ink.under_line_top().round() as i32;
         let run = mark_run(&m.lines.join(""));
         parts.push(Part::par(
             Paragraph::new()
                 .style(styles::MARK)
-                .line_spacing(exact(line))
+                .line_spacing(exact(mark_line()))
                 .wrap("around")
                 .v_anchor("page")
                 .h_anchor("margin")
@@ -398,7 +395,7 @@ fn letter(doc: &Document, ink: Ink, faces: &FontSet, parts: &mut Vec<Part>) {
     // ones). 份号, 密级, 紧急程度 on the left, the 发文字号 on the right of
     // the first: their em box 7/8 of a 3号 character under the thin rule,
     // as in the PDF (an exact line puts its baseline 80% down).
-    let rule_top = letter_rule(doc, faces) - g.margin_top;
+    let rule_top = rule_under(doc, ink) - g.margin_top;
     let em = pt_mm(size::SANHAO);
     let thin = rule_top + LETTER_RULE_GAP;
     let baseline = thin + 7.0 / 8.0 * em + 0.88 * em;
@@ -444,7 +441,10 @@ pub const LETTER_RULE_GAP: f64 = 1.0;
 /// Where a 信函's upper (thick) rule runs, in mm from the paper's top: 4mm
 /// under the mark's ink.
 pub fn letter_rule(doc: &Document, faces: &FontSet) -> f64 {
-    let ink = Ink::of(doc, faces);
+    rule_under(doc, Ink::of(doc, faces))
+}
+
+fn rule_under(doc: &Document, ink: Ink) -> f64 {
     GEOMETRY.letter_mark_top + doc.mark.as_ref().map_or(0.0, |m| mark_height(m, ink)) + 4.0
 }
 
@@ -457,7 +457,5 @@ fn spacer_line(height: i32) -> Paragraph {
 
 /// A one-line mark, narrowed by character scale when longer than the 版心.
 fn mark_run(text: &str) -> Run {
-    let scale = mark_scale(text.chars().count(), 0.0);
-    let run = Run::new().add_text(text);
-    if scale < 100 { run.stretch(scale) } else { run }
+    scaled(text, mark_scale(text.chars().count(), 0.0))
 }

@@ -139,6 +139,17 @@ fn blank() -> Paragraph {
         .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
 }
 
+/// A paragraph of `style` set `left` and `right` twips in, its first
+/// line too.
+fn inset(style: &str, left: i32, right: i32) -> Paragraph {
+    Paragraph::new().style(style).indent(
+        Some(left),
+        Some(SpecialIndentType::FirstLine(0)),
+        Some(right),
+        None,
+    )
+}
+
 /// What goes into the document body, in order.
 enum Part {
     Paragraph(Box<Paragraph>),
@@ -153,17 +164,25 @@ impl Part {
     fn par(p: Paragraph) -> Part {
         Part::Paragraph(Box::new(p))
     }
+
+    /// Rebuilds the part's paragraph with `f` (docx-rs's builders take a
+    /// paragraph by value); a table is left as it is.
+    fn edit(&mut self, f: impl FnOnce(Paragraph) -> Paragraph) {
+        if let Part::Paragraph(p) = self {
+            **p = f(std::mem::replace(p.as_mut(), Paragraph::new()));
+        }
+    }
 }
 
 /// Ends a section of `landscape` or upright pages. What Word needs after a
 /// table there takes no room: a line to the next grid line could be all
 /// that spills onto a page of its own.
 fn end_section(parts: &mut Vec<Part>, landscape: bool) {
-    if let Some(Part::Paragraph(p)) = parts.last_mut()
-        && p.property.style.as_ref().map(|s| s.val.as_str()) == Some(styles::AFTER_TABLE)
+    if let Some(last) = parts.last_mut()
+        && matches!(last, Part::Paragraph(p)
+            if p.property.style.as_ref().map(|s| s.val.as_str()) == Some(styles::AFTER_TABLE))
     {
-        let small = std::mem::replace(p.as_mut(), Paragraph::new()).line_spacing(exact(20));
-        **p = small;
+        last.edit(|p| p.line_spacing(exact(20)));
     }
     parts.push(Part::SectionEnd { landscape });
 }
@@ -221,10 +240,7 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
         last_text(closing_start..signature).unwrap_or(signature)
     };
     for part in &mut parts[kept_from..closing_end.saturating_sub(1)] {
-        if let Part::Paragraph(p) = part {
-            let kept = std::mem::replace(p.as_mut(), Paragraph::new()).keep_next(true);
-            **p = kept;
-        }
+        part.edit(|p| p.keep_next(true));
     }
     if let Some(t) = tight {
         body::tighten(&mut parts[closing_start..closing_end], t.factor);
@@ -415,13 +431,7 @@ fn finish(
             styles::AFTER_TABLE
         ),
     );
-    let mut styles_xml = chinese_text_defaults(&String::from_utf8_lossy(&xml.styles));
-    if let Some(style) = styles_xml.find(&format!(r#"w:styleId="{}""#, styles::BODY_LONG_LATIN))
-        && let Some(ppr) = styles_xml[style..].find("<w:pPr>")
-    {
-        styles_xml.insert_str(style + ppr + "<w:pPr>".len(), r#"<w:wordWrap w:val="0" />"#);
-    }
-    xml.styles = styles_xml.into_bytes();
+    xml.styles = styles::finish(&String::from_utf8_lossy(&xml.styles)).into_bytes();
     seals.place(&mut document, xml);
     footers::reference(&mut document, xml, letter_rule);
     xml.document = document.into_bytes();
@@ -446,41 +456,4 @@ fn finish(
         *part = ordered.into_bytes();
     }
     Ok(())
-}
-
-/// The base style's CJK settings, which docx-rs cannot write: no extra
-/// space between Chinese and Latin letters or digits (`w:autoSpaceDE`/`DN`
-/// off), as in the PDF, so a line holds the same 28 characters; and
-/// `w:overflowPunct` on. Word reads that as "a closing mark may hang past
-/// the line" (its own default); LibreOffice 7.4 reads the element the
-/// other way round (`DomainMapper.cxx`: hanging = val is 0), and a hanging
-/// mark at the end of a justified line vanishes from its PDFs. Written as
-/// on, LibreOffice keeps every mark inside the 版心 as the PDF does, and
-/// Word behaves as a clerk's own files do.
-fn chinese_text_defaults(styles: &str) -> String {
-    // docx-rs keeps a bare `Normal` of its own beside ours: drop it.
-    let mut out = styles.to_string();
-    let opening = r#"<w:style w:type="paragraph" w:styleId="Normal">"#;
-    let mut from = 0;
-    while let Some(at) = out[from..].find(opening).map(|a| a + from) {
-        let end = out[at..]
-            .find("</w:style>")
-            .map_or(out.len(), |e| at + e + "</w:style>".len());
-        if out[at..end].contains("w:eastAsia") {
-            if let Some(ppr) = out[at..end]
-                .find("<w:pPr>")
-                .map(|p| at + p + "<w:pPr>".len())
-            {
-                out.insert_str(
-                    ppr,
-                    r#"<w:overflowPunct w:val="1" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#,
-                );
-            }
-            from = end;
-        } else {
-            out.replace_range(at..end, "");
-            from = at;
-        }
-    }
-    out
 }

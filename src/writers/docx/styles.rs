@@ -2,9 +2,7 @@
 //! with the font names office machines carry (`Role::office_font`): a clerk
 //! who types in a style stays in the standard.
 
-use docx_rs::{
-    AlignmentType, LineSpacing, RunProperty, SpecialIndentType, Style, StyleType, Styles,
-};
+use docx_rs::{AlignmentType, LineSpacing, SpecialIndentType, Style, StyleType, Styles};
 
 use super::{CHAR, PITCH, exact, fonts, pt_tw};
 use crate::gbt9704::{Role, size};
@@ -153,13 +151,7 @@ pub fn styles() -> Styles {
         .align(AlignmentType::Center);
     // The paragraph Word needs after a table: no height of its own.
     let after_table = no_indent(paragraph(AFTER_TABLE, "表后", NORMAL).snap_to_grid(false))
-        .line_spacing(
-            LineSpacing::new()
-                .line_rule(docx_rs::LineSpacingType::Exact)
-                .line(20)
-                .before(0)
-                .after(0),
-        )
+        .line_spacing(exact(20))
         .size(2);
     let imprint = no_indent(face(
         paragraph(IMPRINT, "版记", NORMAL),
@@ -203,6 +195,55 @@ pub fn styles() -> Styles {
     ] {
         styles = styles.add_style(s);
     }
-    let _ = RunProperty::new();
     styles
+}
+
+/// Finishes styles.xml where docx-rs falls short: the base style's CJK
+/// settings ([`chinese_text_defaults`]) and the long-Latin style's
+/// `w:wordWrap` off.
+pub fn finish(styles: &str) -> String {
+    let mut out = chinese_text_defaults(styles);
+    if let Some(style) = out.find(&format!(r#"w:styleId="{BODY_LONG_LATIN}""#))
+        && let Some(ppr) = out[style..].find("<w:pPr>")
+    {
+        out.insert_str(style + ppr + "<w:pPr>".len(), r#"<w:wordWrap w:val="0" />"#);
+    }
+    out
+}
+
+/// The base style's CJK settings, which docx-rs cannot write: no extra
+/// space between Chinese and Latin letters or digits (`w:autoSpaceDE`/`DN`
+/// off), as in the PDF, so a line holds the same 28 characters; and
+/// `w:overflowPunct` on. Word reads that as "a closing mark may hang past
+/// the line" (its own default); LibreOffice 7.4 reads the element the
+/// other way round (`DomainMapper.cxx`: hanging = val is 0), and a hanging
+/// mark at the end of a justified line vanishes from its PDFs. Written as
+/// on, LibreOffice keeps every mark inside the 版心 as the PDF does, and
+/// Word behaves as a clerk's own files do.
+fn chinese_text_defaults(styles: &str) -> String {
+    // docx-rs keeps a bare `Normal` of its own beside ours: drop it.
+    let mut out = styles.to_string();
+    let opening = r#"<w:style w:type="paragraph" w:styleId="Normal">"#;
+    let mut from = 0;
+    while let Some(at) = out[from..].find(opening).map(|a| a + from) {
+        let end = out[at..]
+            .find("</w:style>")
+            .map_or(out.len(), |e| at + e + "</w:style>".len());
+        if out[at..end].contains("w:eastAsia") {
+            if let Some(ppr) = out[at..end]
+                .find("<w:pPr>")
+                .map(|p| at + p + "<w:pPr>".len())
+            {
+                out.insert_str(
+                    ppr,
+                    r#"<w:overflowPunct w:val="1" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#,
+                );
+            }
+            from = end;
+        } else {
+            out.replace_range(at..end, "");
+            from = at;
+        }
+    }
+    out
 }
