@@ -90,7 +90,7 @@ impl Plan {
                 if !matches!(doc.body[i], Block::Paragraph { .. } | Block::Heading(_)) {
                     return None;
                 }
-                let (spacing, runs_over) = closer_spacing(&pages.lines_of_block(laid, i));
+                let (spacing, runs_over) = closer_spacing(&pages.lines_of_block(i));
                 behind += runs_over;
                 spacing
             })
@@ -98,7 +98,7 @@ impl Plan {
         // Each line of the 附件说明 is a paragraph of its own.
         let (notes_closer, notes_over) = match (pages.at("closing"), pages.at("signature")) {
             (Some(from), Some(to)) => pages
-                .lines_between(laid, from, to)
+                .lines_between(from, to)
                 .chunks(1)
                 .map(closer_spacing)
                 .fold((None, 0.0), |(s, over), (s2, over2)| {
@@ -115,10 +115,13 @@ impl Plan {
     }
 }
 
-/// The markers of notice's pages: where each element starts.
+/// notice's pages as the plan reads them: where each element starts,
+/// and the body's lines.
 struct Marks {
     /// (value, page, mm from the top), in the order they were laid out.
     marks: Vec<(String, usize, f64)>,
+    /// Each page's 3号 lines in the 版心 (none on a turned page).
+    lines: Vec<Vec<Line>>,
 }
 
 impl Marks {
@@ -133,7 +136,23 @@ impl Marks {
                     .map(move |m| (m.value.clone(), page, m.y))
             })
             .collect();
-        Marks { marks }
+        let lines = laid
+            .views
+            .iter()
+            .enumerate()
+            .map(|(page, view)| {
+                if laid.turned.contains(&page) {
+                    return Vec::new();
+                }
+                view.lines()
+                    .into_iter()
+                    .filter(|l| {
+                        (l.size - size::SANHAO).abs() < 0.1 && l.baseline < GEOMETRY.body_bottom()
+                    })
+                    .collect()
+            })
+            .collect();
+        Marks { marks, lines }
     }
 
     fn at(&self, value: &str) -> Option<(usize, f64)> {
@@ -144,7 +163,7 @@ impl Marks {
     }
 
     /// The 3号 lines of body block `i`: from its marker to the next one.
-    fn lines_of_block(&self, laid: &Laid, i: usize) -> Vec<Line> {
+    fn lines_of_block(&self, i: usize) -> Vec<Line> {
         let key = format!("block:{i}");
         let Some(at) = self.marks.iter().position(|(v, _, _)| *v == key) else {
             return Vec::new();
@@ -154,24 +173,23 @@ impl Marks {
             .iter()
             .find(|(v, _, _)| v.starts_with("block:") || v == "body-end" || v == "closing")
             .map_or((usize::MAX, 0.0), |(_, page, y)| (*page, *y));
-        self.lines_between(laid, from, to)
+        self.lines_between(from, to)
     }
 
     /// The 3号 lines of upright pages between two places (page, mm).
-    fn lines_between(&self, laid: &Laid, from: (usize, f64), to: (usize, f64)) -> Vec<Line> {
-        laid.views
+    fn lines_between(&self, from: (usize, f64), to: (usize, f64)) -> Vec<Line> {
+        self.lines
             .iter()
             .enumerate()
-            .filter(|(page, _)| *page >= from.0 && *page <= to.0 && !laid.turned.contains(page))
-            .flat_map(|(page, view)| {
-                view.lines().into_iter().filter(move |l| {
+            .skip(from.0)
+            .take_while(|(page, _)| *page <= to.0)
+            .flat_map(|(page, lines)| {
+                lines.iter().filter(move |l| {
                     let at = (page, l.baseline);
-                    (l.size - size::SANHAO).abs() < 0.1
-                        && l.baseline < GEOMETRY.body_bottom()
-                        && at > from
-                        && at < to
+                    at > from && at < to
                 })
             })
+            .cloned()
             .collect()
     }
 }
