@@ -386,39 +386,37 @@ fn twenty_eight_characters_a_line() {
         let lines: Vec<Line> = (1..=r.lo.pages)
             .flat_map(|page| body_lines(&r.lo, page))
             .collect();
-        {
-            for (i, l) in lines.iter().enumerate() {
-                let text = l.text();
-                // A full line of Chinese (no digits or Latin, which LibreOffice
-                // spaces by a fifth of an em from Chinese) that reaches the
-                // right edge.
-                let full_width = l.right() > BODY_RIGHT - 2.0 && l.left() < MARGIN_LEFT + 1.0;
-                // Quotation marks are narrower than a cell in the bundled
-                // 仿宋 and LibreOffice does not widen them.
-                let plain = text.chars().all(|c| !c.is_ascii() && !"“”‘’".contains(c));
-                if !(full_width && plain) {
-                    continue;
-                }
-                // A closing mark may not start a line (禁则): when the 28th
-                // character is followed by one, the character goes down with
-                // it and the 27 left are spread over the line, as in the PDF.
-                // Likewise an opening mark may not end one: it goes down
-                // to the character it opens.
-                let pushed_down = lines.get(i + 1).is_some_and(|n| {
-                    let text = n.text();
-                    let mut next = text.chars();
-                    let first = next.next();
-                    first.is_some_and(|c| "“‘（《【〔〖「『".contains(c))
-                        || next
-                            .next()
-                            .is_some_and(|c| "，。、；：？！”’）》】〕〗」』".contains(c))
-                });
-                if text.chars().count() == 27 && pushed_down {
-                    continue;
-                }
-                assert_eq!(text.chars().count(), 28, "{name}: {text}");
-                full += 1;
+        for (i, l) in lines.iter().enumerate() {
+            let text = l.text();
+            // A full line of Chinese (no digits or Latin, which LibreOffice
+            // spaces by a fifth of an em from Chinese) that reaches the
+            // right edge.
+            let full_width = l.right() > BODY_RIGHT - 2.0 && l.left() < MARGIN_LEFT + 1.0;
+            // Quotation marks are narrower than a cell in the bundled
+            // 仿宋 and LibreOffice does not widen them.
+            let plain = text.chars().all(|c| !c.is_ascii() && !"“”‘’".contains(c));
+            if !(full_width && plain) {
+                continue;
             }
+            // A closing mark may not start a line (禁则): when the 28th
+            // character is followed by one, the character goes down with
+            // it and the 27 left are spread over the line, as in the PDF.
+            // Likewise an opening mark may not end one: it goes down
+            // to the character it opens.
+            let pushed_down = lines.get(i + 1).is_some_and(|n| {
+                let text = n.text();
+                let mut next = text.chars();
+                let first = next.next();
+                first.is_some_and(|c| "“‘（《【〔〖「『".contains(c))
+                    || next
+                        .next()
+                        .is_some_and(|c| "，。、；：？！”’）》】〕〗」』".contains(c))
+            });
+            if text.chars().count() == 27 && pushed_down {
+                continue;
+            }
+            assert_eq!(text.chars().count(), 28, "{name}: {text}");
+            full += 1;
         }
     }
     assert!(full > 50, "only {full} full lines measured");
