@@ -76,7 +76,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         mode: Mode::Build,
         compose: args.common.compose_settings(),
         strict: args.strict,
-        formats: args.format.clone(),
+        formats: super::common::distinct(&args.format),
         writers: writers::Settings {
             ppi: args.ppi,
             pages: Vec::new(),

@@ -122,3 +122,15 @@ pub fn print_phases(outcome: &Outcome) {
         }
     }
 }
+
+/// The formats asked for, each once, in the order first asked
+/// (`--format pdf,pdf` writes one PDF).
+pub fn distinct<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    out
+}

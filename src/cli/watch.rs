@@ -34,7 +34,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
     };
     let options = Options {
         compose: args.common.compose_settings(),
-        formats: args.format.clone(),
+        formats: super::common::distinct(&args.format),
         ..Options::default()
     };
     let job = Job::for_plan(&args.plan, args.out.as_deref());

@@ -427,12 +427,16 @@ pub fn merge(
     (jobs, problems)
 }
 
-/// An output name from a row: no folders, no control characters.
+/// An output name from a row: no folders, no control characters, no
+/// direction controls (U+202E would show `fdp.exe` as `exe.pdf`).
 fn sanitize(name: &str) -> String {
     name.trim()
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            if c.is_control()
+                || crate::compose::hygiene::is_dropped(c)
+                || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            {
                 '_'
             } else {
                 c

@@ -124,6 +124,12 @@ pub fn read(path: &Path, sources: &mut SourceMap) -> Result<(Vec<Line>, Vec<Diag
         Kind::Word => super::docx::read(path, &bytes)?,
         Kind::Text | Kind::Markdown => {
             let (text, encoding) = decode(path, &bytes)?;
+            // Old Mac and some web exports end lines with a bare CR.
+            let text = if text.contains('\r') {
+                text.replace("\r\n", "\n").replace('\r', "\n")
+            } else {
+                text
+            };
             if let Some(name) = encoding {
                 notes.push(Diagnostic::note(
                     "import-encoding",

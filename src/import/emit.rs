@@ -81,6 +81,9 @@ pub fn inline(doc: &Doc, source: &str) -> String {
 }
 
 fn header_comment(source: &str) -> String {
+    // A file name is data: a newline in it must not end the comment and
+    // start a key of the plan.
+    let source = source.escape_debug();
     format!(
         "# Imported by notice {} from {source}.\n# Review it against the draft: `notice import` listed what it repaired.\n\n",
         env!("CARGO_PKG_VERSION")

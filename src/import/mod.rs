@@ -133,6 +133,29 @@ pub fn builds_directly(path: &Path) -> bool {
 
 /// Where `notice import` writes by default: a folder named after the
 /// draft, beside it (`通知.docx` → `通知/`).
+/// A name of dots only (`..txt`) would name the draft's own folder or
+/// its parent: such a draft gets a folder named `draft`.
 pub fn default_dir(draft: &Path) -> PathBuf {
-    draft.with_extension("")
+    let stem = draft
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem.trim_matches('.').trim().is_empty() {
+        draft.with_file_name("draft")
+    } else {
+        draft.with_file_name(stem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_dir;
+    use std::path::Path;
+
+    #[test]
+    fn a_draft_named_with_dots_only_gets_a_folder_of_its_own() {
+        assert_eq!(default_dir(Path::new("in/..txt")), Path::new("in/draft"));
+        assert_eq!(default_dir(Path::new("in/...docx")), Path::new("in/draft"));
+        assert_eq!(default_dir(Path::new("in/通知.docx")), Path::new("in/通知"));
+    }
 }

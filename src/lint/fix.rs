@@ -80,10 +80,25 @@ pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
     let text = read(path)?;
     let mut fixes = Vec::new();
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let (toml_text, prefix, body) = if plan::is_markdown(path) {
-        split_front_matter(&text)
+    // Split as the loader splits: a Markdown file it would not read as a
+    // plan is not repaired.
+    let (toml_text, prefix, separator, body) = if plan::is_markdown(path) {
+        let Some((toml, body)) = plan::front_matter(&text) else {
+            return Err(Diagnostic::error(
+                "front-matter",
+                format!("{}: not a plan: no closed +++ front matter", path.display()),
+            )
+            .hint("`notice check --fix` repairs plans; start the file with `+++`, the TOML keys, and another `+++` line")
+            .into());
+        };
+        (
+            text[toml.clone()].to_string(),
+            text[..toml.start].to_string(),
+            text[toml.end..body.start].to_string(),
+            Some(text[body].to_string()),
+        )
     } else {
-        (text.clone(), String::new(), None)
+        (text.clone(), String::new(), String::new(), None)
     };
     let mut doc: DocumentMut = toml_text.parse().map_err(|e| {
         Diagnostic::error("toml", format!("{}: {e}", path.display()))
@@ -133,7 +148,10 @@ pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut new_body = body.clone();
     if let Some(body) = &body {
-        let first_line = prefix.matches('\n').count() + toml_text.matches('\n').count() + 3;
+        let first_line = prefix.matches('\n').count()
+            + toml_text.matches('\n').count()
+            + separator.matches('\n').count()
+            + 1;
         if let Some(fixed) = fix_markdown(body, path, first_line, &mut fixes) {
             new_body = Some(fixed);
         }
@@ -142,7 +160,7 @@ pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
         let mut out = prefix.clone();
         out.push_str(&doc.to_string());
         if let Some(b) = &new_body {
-            out.push_str("+++\n");
+            out.push_str(&separator);
             out.push_str(b);
         }
         outputs.push((path.to_path_buf(), out.into_bytes()));
@@ -154,6 +172,16 @@ pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
             continue;
         }
         let file = dir.join(&name);
+        // Never through a symlink out of the plan's folder (build refuses
+        // it too).
+        let inside = file
+            .canonicalize()
+            .ok()
+            .zip(dir_or_here(&dir).canonicalize().ok())
+            .is_some_and(|(f, d)| f.starts_with(d));
+        if !inside {
+            continue;
+        }
         let Ok(text) = read(&file) else { continue };
         if let Some(fixed) = fix_markdown(&text, &file, 1, &mut fixes) {
             outputs.push((file, fixed.into_bytes()));
@@ -163,6 +191,26 @@ pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
         crate::driver::output::write_all(&outputs)?;
     }
     Ok(fixes)
+}
+
+fn dir_or_here(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
+/// Text the repair leaves alone: placeholders and template tags (their
+/// quotes and parentheses are syntax), code, links and HTML.
+fn is_markup(line: &str) -> bool {
+    line.contains("{{")
+        || line.contains("{%")
+        || line.contains('`')
+        || line.contains("](")
+        || line.contains('<')
+        || line.starts_with("    ")
+        || line.starts_with('\t')
 }
 
 /// The 1-based line where `key` is set: at the top level, or in the
@@ -185,28 +233,6 @@ fn key_line(toml: &str, section: Option<usize>, key: &str) -> usize {
         }
     }
     1
-}
-
-/// `+++` front matter: (TOML, what precedes it, the body after).
-fn split_front_matter(text: &str) -> (String, String, Option<String>) {
-    let Some(rest) = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-    else {
-        return (String::new(), String::new(), Some(text.to_string()));
-    };
-    match rest.find("\n+++") {
-        Some(end) => {
-            let toml = rest[..end + 1].to_string();
-            let after = &rest[end + 4..];
-            let body = after
-                .strip_prefix('\n')
-                .or_else(|| after.strip_prefix("\r\n"))
-                .unwrap_or(after);
-            (toml, "+++\n".to_string(), Some(body.to_string()))
-        }
-        None => (String::new(), String::new(), Some(text.to_string())),
-    }
 }
 
 /// Repairs the text keys of one table (the plan, or an attachment).
@@ -232,6 +258,8 @@ fn fix_table(
                 // A multi-line body starts on the line after `body = """`.
                 let first = line + usize::from(s.contains('\n'));
                 fix_markdown(s, path, first, fixes)
+            } else if is_markup(s) {
+                None
             } else {
                 let repaired = repair_text(s);
                 for what in describe(&repaired) {
@@ -275,7 +303,7 @@ fn fix_markdown(
         if body.trim_start().starts_with("```") {
             in_code = !in_code;
         }
-        if in_code || body.contains("{{") || body.contains("{%") {
+        if in_code || is_markup(body) {
             out.push_str(line);
             continue;
         }

@@ -83,6 +83,16 @@ enum FrontMatter {
     },
 }
 
+/// A Markdown plan's TOML and body, as byte ranges of its text, split as
+/// the loader splits it: `None` when the text has no closed `+++` front
+/// matter (it is not a plan).
+pub fn front_matter(text: &str) -> Option<(Range<usize>, Range<usize>)> {
+    match split_front_matter(text)? {
+        FrontMatter::Closed { toml, body } => Some((toml, body)),
+        FrontMatter::Unclosed { .. } => None,
+    }
+}
+
 /// Finds `+++` front matter at the very top of a Markdown plan.
 fn split_front_matter(text: &str) -> Option<FrontMatter> {
     let mut lines = line_ranges(text);

@@ -21,7 +21,7 @@ use toml::Spanned;
 use crate::diagnostic::FileId;
 
 pub use date::{Date, parse_date, today};
-pub use load::{is_markdown, load, parse, toml_error};
+pub use load::{front_matter, is_markdown, load, parse, toml_error};
 
 /// Every key of the plan, top level, as the `Plan` struct declares them.
 pub fn plan_keys() -> &'static [&'static str] {

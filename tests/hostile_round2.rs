@@ -1,0 +1,278 @@
+//! Hostile input, round 2 (issue 23): file names, line ends, options and
+//! `check --fix` on files it must not wreck. Each case runs bounded.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use support::*;
+
+const DRAFT: &str = "关于做好防汛工作的通知\n各乡镇人民政府：\n为做好今年防汛工作，现将有关事项通知如下。\n某某县应急管理局\n2024年5月20日\n";
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn bounded(args: &[&str]) -> Bounded {
+    let run = notice_bounded(args, Duration::from_secs(10));
+    assert!(!run.timed_out, "notice {args:?} ran past 10 s");
+    assert!(
+        run.code.is_some(),
+        "notice {args:?} crashed:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.peak_mb < 1024.0,
+        "notice {args:?} took {} MB",
+        run.peak_mb
+    );
+    run
+}
+
+#[test]
+fn a_draft_file_name_is_data_in_the_plan() {
+    let dir = scratch("name-injection");
+    let name = "通知\nnumber = \"伪〔2024〕1号\"\nurgency = \"特急\"\n.txt";
+    let draft = dir.join(name);
+    std::fs::write(&draft, DRAFT).unwrap();
+    let out = dir.join("plan");
+    let run = bounded(&["import", s(&draft), "--out", s(&out)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+    let parsed: toml::Table = plan.parse().unwrap();
+    assert!(
+        parsed.get("urgency").is_none(),
+        "the name set a key:\n{plan}"
+    );
+    assert!(
+        parsed.get("number").is_none(),
+        "the name set a key:\n{plan}"
+    );
+    assert!(plan.lines().next().unwrap().contains("\\n"), "{plan}");
+}
+
+#[test]
+fn a_draft_named_with_dots_only_writes_into_a_folder_of_its_own() {
+    let dir = scratch("dots-draft");
+    std::fs::write(dir.join("..txt"), DRAFT).unwrap();
+    let run = bounded(&["import", s(&dir.join("..txt"))]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(dir.join("draft/plan.toml").is_file());
+    assert!(!dir.join("plan.toml").exists());
+    assert!(!dir.parent().unwrap().join("plan.toml").exists());
+}
+
+#[test]
+fn a_draft_with_bare_carriage_returns_keeps_its_lines() {
+    let dir = scratch("cr-draft");
+    std::fs::write(dir.join("通知.txt"), DRAFT.replace('\n', "\r")).unwrap();
+    let run = bounded(&["import", s(&dir.join("通知.txt"))]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let plan: toml::Table = std::fs::read_to_string(dir.join("通知/plan.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(plan["title"].as_str(), Some("关于做好防汛工作的通知"));
+    assert_eq!(plan["date"].to_string(), "2024-05-20");
+    assert!(
+        plan["to"].to_string().contains("各乡镇人民政府"),
+        "{plan:?}"
+    );
+}
+
+#[test]
+fn a_noncharacter_in_a_plan_is_dropped_with_a_warning_for_every_format() {
+    let dir = scratch("noncharacter");
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "title = \"关于测试\u{FFFE}的通知\"\nbody = \"正文\u{FFFF}。\"\ndate = 2024-01-02\n",
+    )
+    .unwrap();
+    let run = bounded(&[
+        "build",
+        "--no-system-fonts",
+        "--format",
+        "pdf,docx,txt",
+        s(&plan),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("U+FFFE"), "{}", run.stderr);
+    assert!(!run.stderr.contains("internal"), "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
+    assert!(
+        text.contains("关于测试的通知") && text.contains("正文。"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_format_asked_twice_is_written_once() {
+    let dir = scratch("format-twice");
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "title = \"关于测试的通知\"\nbody = \"正文。\"\ndate = 2024-01-02\n",
+    )
+    .unwrap();
+    let run = bounded(&[
+        "build",
+        "--no-system-fonts",
+        "--json",
+        "--format",
+        "pdf,pdf",
+        s(&plan),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.matches("plan.pdf").count(), 1, "{}", run.stdout);
+}
+
+#[test]
+fn merged_output_names_drop_direction_controls() {
+    let dir = scratch("name-bidi");
+    std::fs::write(
+        dir.join("plan.toml"),
+        "title = \"关于{{ who }}的通知\"\nbody = \"正文。\"\ndate = 2024-01-02\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("rows.csv"), "who\n甲\u{202E}fdp.exe\n").unwrap();
+    let out = dir.join("out");
+    let run = bounded(&[
+        "build",
+        "--no-system-fonts",
+        s(&dir.join("plan.toml")),
+        "--data",
+        s(&dir.join("rows.csv")),
+        "--name",
+        "{{ who }}",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| !n.contains('\u{202E}')), "{names:?}");
+}
+
+/// `check --fix` on a file, returning the file after it.
+fn fix(dir: &Path, file: &str) -> (Bounded, String) {
+    let path = dir.join(file);
+    let run = bounded(&["check", "--fix", "--no-system-fonts", s(&path)]);
+    (run, std::fs::read_to_string(&path).unwrap())
+}
+
+#[test]
+fn check_fix_splits_front_matter_as_the_loader_does() {
+    let dir = scratch("fix-front-matter");
+    let plan = "+++ \ntitle = \"关于测试的通知\"\ndate = 2024-01-02\n+++\n正文,请遵照执行.\n";
+    std::fs::write(dir.join("plan.md"), plan).unwrap();
+    let (run, after) = fix(&dir, "plan.md");
+    assert!(
+        after.contains("title = \"关于测试的通知\""),
+        "TOML was edited:\n{after}"
+    );
+    assert!(after.starts_with("+++ \n"), "{after}");
+    assert!(
+        after.contains("正文，请遵照执行"),
+        "the body was not fixed:\n{after}\n{}",
+        run.stderr
+    );
+    let built = bounded(&["build", "--no-system-fonts", s(&dir.join("plan.md"))]);
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    let text = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
+    assert!(text.contains("关于测试的通知"), "{text}");
+}
+
+#[test]
+fn check_fix_refuses_a_markdown_file_that_is_not_a_plan() {
+    let dir = scratch("fix-not-a-plan");
+    let notes = "# 会议记录\n\n今天讨论了\"预算\",结论如下.\n";
+    std::fs::write(dir.join("notes.md"), notes).unwrap();
+    let (run, after) = fix(&dir, "notes.md");
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("not a plan"), "{}", run.stderr);
+    assert_eq!(after, notes);
+}
+
+#[test]
+fn check_fix_leaves_placeholders_links_and_code_alone() {
+    let dir = scratch("fix-markup");
+    let plan = concat!(
+        "issuer = \"{{ town | default(\\\"永和镇\\\") }}人民政府\"\n",
+        "title = \"关于测试的通知\"\n",
+        "date = 2024-01-02\n",
+        "body = \"\"\"\n",
+        "详见[通知](https://example.gov.cn/a(1).html).\n\n",
+        "    code(\"x\")\n\n",
+        "正文,请遵照执行.\n",
+        "\"\"\"\n",
+    );
+    std::fs::write(dir.join("plan.toml"), plan).unwrap();
+    let (_, after) = fix(&dir, "plan.toml");
+    assert!(after.contains("default(\\\"永和镇\\\")"), "{after}");
+    assert!(
+        after.contains("[通知](https://example.gov.cn/a(1).html)."),
+        "{after}"
+    );
+    assert!(after.contains("    code(\"x\")"), "{after}");
+    assert!(after.contains("正文，请遵照执行"), "{after}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_fix_never_follows_a_body_file_out_of_the_folder() {
+    let outside = scratch("fix-symlink-outside");
+    let secret = outside.join("secret.md");
+    std::fs::write(&secret, "外面的文件,不得修改.\n").unwrap();
+    let dir = scratch("fix-symlink");
+    std::os::unix::fs::symlink(&secret, dir.join("body.md")).unwrap();
+    std::fs::write(
+        dir.join("plan.toml"),
+        "title = \"关于测试的通知\"\nbody_file = \"body.md\"\ndate = 2024-01-02\n",
+    )
+    .unwrap();
+    fix(&dir, "plan.toml");
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "外面的文件,不得修改.\n"
+    );
+}
+
+#[test]
+fn half_width_punctuation_prints_as_the_full_width_mark() {
+    let dir = scratch("half-width");
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "title = \"关于测试的通知\"\nbody = \"现将有关事项通知如下｡一是加强领导､二是落实责任｡\"\ndate = 2024-01-02\n",
+    )
+    .unwrap();
+    let built = build_plan(&plan);
+    assert!(
+        built.stderr.contains("lookalike-punctuation"),
+        "{}",
+        built.stderr
+    );
+    assert!(!built.stderr.contains("missing-glyph"), "{}", built.stderr);
+    let line = built.pdf.find_line("现将有关事项");
+    let printed: String = built
+        .pdf
+        .all_lines()
+        .iter()
+        .filter(|l| l.page == line.page)
+        .map(|l| l.text())
+        .collect();
+    assert!(
+        printed.contains("通知如下。一是加强领导、二是落实责任。"),
+        "{printed}"
+    );
+    assert!(
+        built
+            .text
+            .contains("通知如下。一是加强领导、二是落实责任。")
+    );
+}
