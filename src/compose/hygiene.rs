@@ -2,6 +2,10 @@
 //! U+0085 …), bidirectional controls (which reorder text in a PDF viewer
 //! but not in the text twin) and the markers placeholders use. They are
 //! dropped from every text of the model, with one warning that names them.
+//! Half-width, small and vertical forms of Chinese punctuation (`｡` from
+//! a Japanese input method, `﹐` from a PDF copy) look like the real mark
+//! to a clerk but have no glyph in the 公文 faces: they print as the mark
+//! they stand for, with a note.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +17,38 @@ use crate::model::Document;
 
 /// Whether a character is dropped from document text.
 pub fn is_dropped(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(c) || is_marker_char(c)
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || is_bidi_control(c)
+        || is_noncharacter(c)
+        || is_marker_char(c)
+}
+
+/// Unicode's noncharacters (U+FFFE, U+FDD0 …): never text, and not allowed
+/// in the XML of a Word file.
+fn is_noncharacter(c: char) -> bool {
+    let c = c as u32;
+    (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE
+}
+
+/// The punctuation mark a half-width, small or vertical form stands for.
+pub fn lookalike(c: char) -> Option<char> {
+    Some(match c {
+        '\u{FF61}' | '\u{FE12}' => '。',
+        '\u{FF62}' => '「',
+        '\u{FF63}' => '」',
+        '\u{FF64}' | '\u{FE51}' | '\u{FE11}' => '、',
+        '\u{FF65}' => '·',
+        '\u{FE50}' | '\u{FE10}' => '，',
+        '\u{FE54}' | '\u{FE14}' => '；',
+        '\u{FE55}' | '\u{FE13}' => '：',
+        '\u{FE56}' | '\u{FE16}' => '？',
+        '\u{FE57}' | '\u{FE15}' => '！',
+        '\u{FE59}' => '（',
+        '\u{FE5A}' => '）',
+        '\u{FE5D}' => '〔',
+        '\u{FE5E}' => '〕',
+        _ => return None,
+    })
 }
 
 /// Unicode's explicit bidirectional formatting characters.
@@ -41,8 +76,21 @@ pub(super) fn oversized_value(value: &toml::Value) -> Option<String> {
 impl Composer<'_> {
     /// Drops the characters that must not print, reporting them once.
     pub(super) fn clean(&mut self, document: &mut Document) {
+        let mut replaced: BTreeMap<char, usize> = BTreeMap::new();
         let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
         document.for_each_text_mut(&mut |s| {
+            if s.chars().any(|c| lookalike(c).is_some()) {
+                *s = s
+                    .chars()
+                    .map(|c| match lookalike(c) {
+                        Some(mark) => {
+                            *replaced.entry(c).or_default() += 1;
+                            mark
+                        }
+                        None => c,
+                    })
+                    .collect();
+            }
             if s.chars().any(is_dropped) {
                 s.retain(|c| {
                     let drop = is_dropped(c) && c != '\r';
@@ -53,14 +101,32 @@ impl Composer<'_> {
                 });
             }
         });
+        if let Some(&first) = replaced.keys().next() {
+            let list: Vec<String> = replaced
+                .iter()
+                .map(|(c, n)| {
+                    let mark = lookalike(*c).expect("replaced");
+                    format!("`{c}` (U+{:04X}) → `{mark}` ×{n}", *c as u32)
+                })
+                .collect();
+            self.warnings.push(
+                Diagnostic::note(
+                    "lookalike-punctuation",
+                    format!(
+                        "half-width or compatibility punctuation printed as the full-width mark: {}",
+                        list.join(", ")
+                    ),
+                )
+                .at_place(self.place_of(first))
+                .label("printed as the full-width mark")
+                .hint("type the full-width mark in the source to silence this note"),
+            );
+        }
         if dropped.is_empty() {
             return;
         }
         let first = *dropped.keys().next().expect("not empty");
-        let at = self
-            .origins
-            .iter()
-            .find_map(|o| o.text.find(first).map(|i| o.locate(i, first.len_utf8())));
+        let at = self.place_of(first);
         let list: Vec<String> = dropped
             .iter()
             .map(|(c, n)| format!("U+{:04X} ×{n}", *c as u32))
@@ -80,13 +146,31 @@ impl Composer<'_> {
     }
 }
 
+impl Composer<'_> {
+    /// Where a character first occurs in the plan's sources.
+    fn place_of(&self, c: char) -> Option<crate::diagnostic::Place> {
+        self.origins
+            .iter()
+            .find_map(|o| o.text.find(c).map(|i| o.locate(i, c.len_utf8())))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn half_width_and_small_forms_stand_for_the_full_width_marks() {
+        let text = "通知如下｡一､二﹐三﹔四︒";
+        let printed: String = text.chars().map(|c| lookalike(c).unwrap_or(c)).collect();
+        assert_eq!(printed, "通知如下。一、二，三；四。");
+        assert_eq!(lookalike('。'), None);
+        assert_eq!(lookalike('a'), None);
+    }
+
+    #[test]
     fn controls_and_bidi_are_dropped_but_line_breaks_stay() {
-        let text = "a\u{0}b\u{1b}c\u{7}d\u{85}e\u{202E}f\ng\th";
+        let text = "a\u{0}b\u{1b}c\u{7}d\u{85}e\u{202E}f\u{FFFE}\u{FDD0}\ng\th";
         let kept: String = text.chars().filter(|c| !is_dropped(*c)).collect();
         assert_eq!(kept, "abcdef\ng\th");
         assert!(

@@ -14,7 +14,7 @@ pub mod attachments;
 mod body;
 pub mod csv;
 mod elements;
-mod hygiene;
+pub mod hygiene;
 pub mod images;
 pub mod markdown;
 pub mod numbering;
