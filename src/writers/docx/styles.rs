@@ -198,11 +198,16 @@ pub fn styles() -> Styles {
     styles
 }
 
+/// Text in every style is Chinese (the schema order is restored later).
+const LANG: &str = r#"<w:lang w:val="zh-CN" w:eastAsia="zh-CN" />"#;
+
 /// Finishes styles.xml where docx-rs falls short: the base style's CJK
-/// settings ([`chinese_text_defaults`]) and the long-Latin style's
-/// `w:wordWrap` off.
+/// settings ([`chinese_text_defaults`]), `w:lang` zh-CN in every style,
+/// and the long-Latin style's `w:wordWrap` off.
 pub fn finish(styles: &str) -> String {
-    let mut out = chinese_text_defaults(styles);
+    // Every style's text is Chinese: without `w:lang`, LibreOffice and
+    // Word shape 小标宋 and 宋体 with their Japanese forms (令, 门).
+    let mut out = chinese_text_defaults(styles).replace("<w:rPr>", &format!("<w:rPr>{LANG}"));
     if let Some(style) = out.find(&format!(r#"w:styleId="{BODY_LONG_LATIN}""#))
         && let Some(ppr) = out[style..].find("<w:pPr>")
     {
