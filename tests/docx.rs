@@ -254,6 +254,35 @@ fn every_face_is_a_bundled_one_under_its_office_name() {
     ] {
         assert!(styles.contains(setting), "styles.xml lacks {setting}");
     }
+    // Every style's text is Chinese: without it LibreOffice and Word shape
+    // 小标宋 and 宋体 with the Japanese forms (令).
+    let styles_xml = roxmltree::Document::parse(&styles).unwrap();
+    let mut checked = 0;
+    for style in styles_xml
+        .descendants()
+        .filter(|n| n.has_tag_name("style") || n.has_tag_name("rPrDefault"))
+    {
+        let Some(rpr) = style.children().find(|n| n.has_tag_name("rPr")) else {
+            continue;
+        };
+        let lang = rpr.children().find(|n| n.has_tag_name("lang"));
+        let east_asia = lang.and_then(|l| {
+            l.attributes()
+                .find(|a| a.name() == "eastAsia")
+                .map(|a| a.value().to_string())
+        });
+        assert_eq!(
+            east_asia.as_deref(),
+            Some("zh-CN"),
+            "a style without w:lang w:eastAsia=\"zh-CN\": {:?}",
+            style.attribute((
+                "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                "styleId"
+            ))
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} styles with run properties");
 }
 
 #[test]
