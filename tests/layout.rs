@@ -35,10 +35,11 @@ fn pages_are_a4() {
 
 #[test]
 fn a_full_page_has_22_lines_on_the_pitch_filling_the_body_area() {
-    // Page 3 of the yonghe notice is body text from top to bottom.
+    // Page 5 of the yonghe notice (the enclosed plan) is body text from
+    // top to bottom.
     let lines: Vec<Line> = yonghe()
         .pdf
-        .lines(3)
+        .lines(5)
         .into_iter()
         .filter(|l| l.glyphs[0].size == 16.0)
         .collect();

@@ -11,12 +11,15 @@
 //!   rule, other text, the page-number band or the edge of the 版心.
 //! * 3号 body lines sit on the grid (pages tightened to keep the closing
 //!   with the body are exempt).
-//! * A page followed by more body text ends with at most three empty grid
-//!   lines, and never after the 主送 or a heading alone; the 署名 never
-//!   starts a page (pages before an attachment are exempt).
+//! * The page rules of pagination ([`super::rules`]): a page followed by
+//!   more body text ends at most two grid lines short, and never after
+//!   the 主送 or a heading alone; the 署名 never starts a page, the
+//!   closing's page holds two lines of the body, and no page starts or
+//!   ends with one line of a paragraph (pages before an attachment are
+//!   exempt).
 
-use super::Laid;
 use super::pages::{Glyph, Line, PageView, Rect};
+use super::{Laid, rules};
 use crate::diagnostic::Diagnostic;
 use crate::gbt9704::{DocumentFormat, GEOMETRY, PT_PER_MM, size};
 use crate::model::Document;
@@ -32,9 +35,6 @@ const OVERLAP: f64 = 0.3;
 
 /// How far a line may sit off its grid line.
 const GRID: f64 = 0.05;
-
-/// Empty grid lines a page may end with before more body text.
-const MAX_EMPTY_LINES: f64 = 3.0;
 
 /// The page-number band under the 版心.
 fn in_number_band(r: &Rect) -> bool {
@@ -88,11 +88,14 @@ pub fn audit(document: &Document, laid: &Laid) -> Vec<Diagnostic> {
         outside_body(view, letter_first, &mut out);
         overprints(view, &mut out);
         seals(document, view, &lines[i], &mut out);
-        if !laid.turned.contains(&i) {
+        // A tightened page is off the grid from where the search tightened
+        // it, and so is every page after it.
+        let tight = super::flow::marker_at(&laid.views, "tight");
+        if !laid.turned.contains(&i) && tight.is_none_or(|t| t.page >= i) {
             grid(document, view, &lines[i], &mut out);
         }
     }
-    page_ends(laid, &lines, &mut out);
+    page_ends(document, laid, &mut out);
     // One finding of a kind per page is enough to act on.
     let mut seen = std::collections::HashSet::new();
     out.retain(|d| seen.insert(d.message.clone()));
@@ -287,68 +290,9 @@ fn grid(document: &Document, view: &PageView, lines: &[Line], out: &mut Vec<Diag
     }
 }
 
-fn page_ends(laid: &Laid, lines: &[Vec<Line>], out: &mut Vec<Diagnostic>) {
-    let pitch = GEOMETRY.pitch();
-    let views = &laid.views;
-    for (i, view) in views.iter().enumerate() {
-        let Some(next) = views.get(i + 1) else { break };
-        // The signature unit never starts a page.
-        if let Some(y) = marker_y(next, "signature")
-            && !lines[i + 1].iter().any(|l| l.baseline < y)
-        {
-            out.push(finding(
-                "layout-closing-alone",
-                next.number,
-                "the 署名 starts the page with no text of the body above it".to_string(),
-            ));
-        }
-        let exempt = next.markers("attachment").next().is_some()
-            || laid.turned.contains(&(i + 1))
-            || laid.turned.contains(&i)
-            || lines[i + 1].iter().all(|l| l.size < size::SANHAO - 0.01);
-        if exempt || lines[i].is_empty() {
-            continue;
-        }
-        let last = lines[i]
-            .iter()
-            .filter(|l| !l.text().starts_with('—'))
-            .max_by(|a, b| a.baseline.total_cmp(&b.baseline));
-        let Some(last) = last else { continue };
-        let bottom = last.baseline + pitch / 2.0 - 0.38 * last.size / PT_PER_MM;
-        let empty = (GEOMETRY.body_bottom() - bottom) / pitch;
-        if empty > MAX_EMPTY_LINES + 0.05 {
-            out.push(finding(
-                "layout-page-end",
-                view.number,
-                format!("the page ends with {empty:.1} empty lines before more body text"),
-            ));
-        }
-        // Never ends after the 主送 or a heading alone: the last element to
-        // start on the page is one of them, in its last two lines.
-        let last_start = view
-            .markers
-            .iter()
-            .filter(|m| {
-                m.value == "to"
-                    || m.value == "heading"
-                    || m.value == "table"
-                    || m.value.starts_with("block:")
-            })
-            .max_by(|a, b| a.y.total_cmp(&b.y));
-        if let Some(m) = last_start
-            && (m.value == "to" || m.value == "heading")
-            && m.y > last.baseline - 2.0 * pitch
-        {
-            let what = if m.value == "to" {
-                "the 主送"
-            } else {
-                "a heading"
-            };
-            out.push(finding(
-                "layout-page-end",
-                view.number,
-                format!("the page ends with {what} alone"),
-            ));
-        }
+/// The page rules the search could not keep (see [`super::rules`]).
+fn page_ends(document: &Document, laid: &Laid, out: &mut Vec<Diagnostic>) {
+    for fault in rules::faults(document, &laid.views, &laid.turned) {
+        out.push(finding(fault.rule.code(), fault.page, fault.message));
     }
 }

@@ -1,177 +1,508 @@
-//! Keeping the closing with the body (GB/T 9704 7.3.5.4: never leave the
-//! 署名 alone on a page; adjust line spacing instead).
+//! Pagination as a search (GB/T 9704 7.3.5.4: keep the 署名 with the body,
+//! "adjust line spacing and character spacing" to do it).
 //!
-//! The first layout is read like a page: when the 署名 and what follows it
-//! start a page with no text above them, the page before is the one to fix.
-//! If that page, set tighter, holds the 署名 too (at most [`MIN_FACTOR`] of
-//! the grid's pitch: three more lines on the page), its lines are tightened;
-//! otherwise the last lines before the 署名 (at least two, never splitting
-//! a heading or a table) go to the next page with it. The template lays the
-//! document out again with that decision (`fit` in its data).
+//! The first layout is checked against the page rules ([`super::rules`]).
+//! When it breaks one near the closing, [`candidates`] proposes second
+//! layouts, most preferred first:
+//!
+//! 1. move the fewest whole lines (at least two reach the closing's page,
+//!    no paragraph leaves one line behind or carries one over) when the
+//!    page they leave still ends at most two lines short;
+//! 2. tighten the line pitch of the page before the closing's page so the
+//!    closing joins it, when that costs at most one line a page
+//!    ([`LIGHT_FACTOR`]); on page 1 only the part under the title (the
+//!    版头 is not on the grid);
+//! 3. set paragraphs whose last line is short one character a line
+//!    closer (字距, 29 a line) so each takes a line fewer;
+//! 4. tighten the last two pages together (at most [`MIN_FACTOR`]);
+//! 5. tighten the one page down to [`MIN_FACTOR`] ([`PAGE_ONE_MIN_FACTOR`]
+//!    under page 1's title);
+//! 6. move lines back to a block boundary (a heading with its paragraph, a
+//!    table whole), the old rule of thumb.
+//!
+//! Each candidate is laid out and checked by the same rules; the first
+//! that keeps them all is kept, else the one that breaks least
+//! ([`super::rules::cost`]), and the audit reports what it breaks.
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::flow::{At, BlockSpan, Flow, block_spans, empty_lines_after, line_bottom, marker_at};
 use super::pages::{Line, PageView};
-use crate::gbt9704::{GEOMETRY, PT_PER_MM};
+use super::rules::{Fault, MAX_EMPTY_LINES, Rule};
+use crate::gbt9704::GEOMETRY;
 use crate::model::{Block, Document, plain_text};
 
-/// The tightest a page may be set: 22 lines in the room of 25 (a pitch of
-/// 25.5pt for 16pt text).
-pub const MIN_FACTOR: f64 = 22.0 / 25.0;
+/// The tightest a page may be set: 25 lines in the room of 22 (a pitch of
+/// 25.5pt for 16pt text, what a clerk sets in Word to save a page).
+pub const MIN_FACTOR: f64 = 0.84;
 
-/// A second layout's break: the flow goes to a new page before block
-/// `block` of the body, or inside it after `at` code points when it is a
-/// paragraph; what follows is set with the pitch times `factor`.
+/// The tightest page 1 may be set under its title: the 版头 takes half
+/// the page, so the few lines under it gain little from a pitch a full
+/// page would bear (two lines on eight need this much, a pitch of 7.7mm
+/// for 5.6mm characters, what a clerk gets from 固定值 22磅 in Word).
+pub const PAGE_ONE_MIN_FACTOR: f64 = 0.75;
+
+/// A tightening a reader does not notice beside a page on the grid: one
+/// line more on a full page.
+pub const LIGHT_FACTOR: f64 = 22.0 / 23.0;
+
+/// At most this many candidate layouts after the first.
+pub const MAX_CANDIDATES: usize = 5;
+
+/// A second layout's break: from block `block` of the body (inside it
+/// after `at` code points when it is a paragraph) the flow goes to a new
+/// page when `page_break`, and what follows is set with the pitch times
+/// `factor`. Without a page break from block 0, page 1 is tightened from
+/// the 主送 on.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Fit {
     pub block: usize,
     pub at: Option<usize>,
     pub factor: f64,
+    pub page_break: bool,
+    /// Paragraphs set one character a line closer (字距), each saving its
+    /// short last line.
+    pub squeeze: Vec<usize>,
 }
 
-/// A place in the flow: page (0-based) and y in mm.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-struct At {
-    page: usize,
-    y: f64,
+/// What the search reads from a layout: where the closing is, and the
+/// body's flow.
+struct Reading {
+    closing: At,
+    end: At,
+    /// The closing's page, and the page before it.
+    k: usize,
+    flow: Flow,
+    blocks: Vec<BlockSpan>,
+    body_start: At,
 }
 
-fn marker_at(pages: &[PageView], value: &str) -> Option<At> {
-    pages.iter().enumerate().find_map(|(page, view)| {
-        view.markers
-            .iter()
-            .find(|m| m.value == value)
-            .map(|m| At { page, y: m.y })
+impl Reading {
+    /// `faults` say which page is in trouble (all of them when `None`).
+    fn new(document: &Document, pages: &[PageView], faults: Option<&[Fault]>) -> Option<Reading> {
+        let closing = marker_at(pages, "closing")?;
+        let end = marker_at(pages, "closing-end")?;
+        let signature = marker_at(pages, "signature").unwrap_or(closing);
+        // The page the closing's trouble is on: where the 署名 stands
+        // alone, or where the closing starts bare, or the one after a page
+        // that ends short before it.
+        let k = match faults {
+            Some(f) if f.iter().any(|f| f.rule == Rule::ClosingAlone) => signature.page,
+            Some(f)
+                if f.iter().any(|f| {
+                    f.rule == Rule::ClosingBare || f.page == closing.page || f.page == end.page
+                }) =>
+            {
+                end.page
+            }
+            Some(_) => return None,
+            None => end.page,
+        };
+        if k == 0 || end.page != k {
+            return None;
+        }
+        Some(Reading {
+            closing,
+            end,
+            k,
+            flow: Flow::new(pages),
+            blocks: block_spans(document, pages),
+            body_start: marker_at(pages, "block:0")?,
+        })
+    }
+
+    /// Where tightening from page `page` starts: the fit, and the y the
+    /// tightened text starts at.
+    fn region_start(
+        &self,
+        document: &Document,
+        pages: &[PageView],
+        page: usize,
+    ) -> Option<(Fit, f64)> {
+        if page == 0 {
+            let y = marker_at(pages, "to")
+                .filter(|t| t.page == 0)
+                .unwrap_or(self.body_start);
+            let fit = Fit {
+                block: 0,
+                at: None,
+                factor: 1.0,
+                page_break: false,
+                squeeze: Vec::new(),
+            };
+            (y.page == 0).then_some((fit, y.y))
+        } else {
+            let (at, _) = self.flow.on_page(page).into_iter().next()?;
+            let span = self.blocks.iter().rev().find(|b| b.start < *at)?;
+            let continued = span.start.page < page;
+            let splittable = matches!(document.body[span.index], Block::Paragraph { .. });
+            if (!continued || splittable)
+                && let Some(fit) = break_before_line(document, &self.blocks, &self.flow, *at, 1.0)
+            {
+                return Some((fit, GEOMETRY.margin_top));
+            }
+            // The page starts inside a table (or a paragraph whose lines do
+            // not read back as its text): tighten from the first block that
+            // starts on it, where it is, without a page break.
+            let next = self.blocks.iter().find(|b| b.start.page == page)?;
+            let fit = Fit {
+                block: next.index,
+                at: None,
+                factor: 1.0,
+                page_break: false,
+                squeeze: Vec::new(),
+            };
+            Some((fit, next.start.y))
+        }
+    }
+
+    /// The height page `page`'s text takes from `from` down.
+    fn used(&self, page: usize, from: f64) -> f64 {
+        self.flow
+            .on_page(page)
+            .last()
+            .map_or(0.0, |(_, l)| line_bottom(l) - from)
+    }
+
+    /// Everything on the closing's page moves up: the closing's own blank
+    /// lines above the 署名 included.
+    fn closing_height(&self) -> f64 {
+        self.end.y - GEOMETRY.margin_top
+    }
+
+    /// Tightening the pages from `from` to the one before the closing's:
+    /// the fit, the room the tightened text has and the height it takes
+    /// at the pitch it was laid out with.
+    fn tighten_from(
+        &self,
+        document: &Document,
+        pages: &[PageView],
+        from: usize,
+    ) -> Option<(Fit, f64, f64)> {
+        let q = self.k.checked_sub(1)?;
+        if from > q {
+            return None;
+        }
+        let (fit, y0) = self.region_start(document, pages, from)?;
+        let full_pages = (q - from) as f64;
+        let room = GEOMETRY.body_bottom() - y0 + full_pages * GEOMETRY.body_height;
+        let mut needed = self.used(from, y0) + self.closing_height();
+        for page in from + 1..=q {
+            needed += self.used(page, GEOMETRY.margin_top);
+        }
+        Some((fit, room, needed))
+    }
+}
+
+/// 字距: paragraphs on the page before the closing's (and the one before
+/// it) whose last line is short enough that, one character a line closer
+/// (29 a line), they take a line fewer: a paragraph of `n` lines whose
+/// last line holds at most `n - 1` characters. As many as the closing
+/// needs lines, from the closing backwards.
+fn squeeze(document: &Document, r: &Reading) -> Option<Fit> {
+    let q = r.k - 1;
+    let foot = r.flow.on_page(q).last().map(|(_, l)| line_bottom(l))?;
+    let deficit = r.closing_height() - (GEOMETRY.body_bottom() - foot);
+    let needed = (deficit / GEOMETRY.pitch() - 0.05).ceil().max(1.0) as usize;
+    let mut chosen = squeezable(document, r, q.saturating_sub(1));
+    if chosen.len() < needed {
+        return None;
+    }
+    chosen.drain(..chosen.len() - needed);
+    Some(Fit {
+        block: document.body.len(),
+        at: None,
+        factor: 1.0,
+        page_break: false,
+        squeeze: chosen,
     })
 }
 
-/// The body's text lines, in order, with where each is.
-struct Flow<'a> {
-    lines: Vec<(At, &'a Line)>,
-}
-
-impl<'a> Flow<'a> {
-    fn new(lines: &'a [Vec<Line>]) -> Flow<'a> {
-        let mut out = Vec::new();
-        for (page, page_lines) in lines.iter().enumerate() {
-            // Page numbers are below the 版心, not in the flow.
-            for line in page_lines
-                .iter()
-                .filter(|l| l.baseline < GEOMETRY.body_bottom())
-            {
-                out.push((
-                    At {
-                        page,
-                        y: line.baseline,
-                    },
-                    line,
-                ));
-            }
+/// The paragraphs from page `from` to the one before the closing's that
+/// take a line fewer at 29 characters a line, in order.
+fn squeezable(document: &Document, r: &Reading, from: usize) -> Vec<usize> {
+    let q = r.k - 1;
+    let mut out = Vec::new();
+    for span in &r.blocks {
+        if !matches!(document.body[span.index], Block::Paragraph { .. }) {
+            continue;
         }
-        Flow { lines: out }
+        let lines = r.flow.between(span.start, span.end);
+        let (Some((first, _)), Some((at, last))) = (lines.first(), lines.last()) else {
+            continue;
+        };
+        if first.page < from || at.page > q || lines.len() < 2 {
+            continue;
+        }
+        if last.text().chars().count() < lines.len() {
+            out.push(span.index);
+        }
     }
+    out
+}
 
-    /// The lines between two places (a block's start marker and the next).
-    fn between(&self, from: At, to: At) -> Vec<&(At, &'a Line)> {
-        self.lines
+/// The tightest factor a tightening from page `q` may use.
+fn floor(q: usize) -> f64 {
+    if q == 0 {
+        PAGE_ONE_MIN_FACTOR
+    } else {
+        MIN_FACTOR
+    }
+}
+
+/// Second layouts worth trying for a first layout that breaks `faults`,
+/// most preferred first (see the module's order). Paragraphs that leave
+/// one line alone at a page's top or foot and can take a line fewer at
+/// 29 characters a line are closed up in every candidate.
+pub fn candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> Vec<Fit> {
+    let widows = squeezable_widows(document, pages);
+    let mut out = closing_candidates(document, pages, faults);
+    if !widows.is_empty() {
+        for fit in &mut out {
+            // Not the paragraph a fit splits: its two parts are set apart.
+            let split = fit.at.map(|_| fit.block);
+            fit.squeeze
+                .extend(widows.iter().filter(|i| Some(**i) != split));
+            fit.squeeze.sort_unstable();
+            fit.squeeze.dedup();
+        }
+        let closing_fine = !faults
             .iter()
-            .filter(|(at, _)| *at > from && *at < to)
-            .collect()
+            .any(|f| matches!(f.rule, Rule::ClosingAlone | Rule::ClosingBare));
+        let only_widows = Fit {
+            block: document.body.len(),
+            at: None,
+            factor: 1.0,
+            page_break: false,
+            squeeze: widows,
+        };
+        if closing_fine {
+            out.insert(0, only_widows);
+        } else {
+            out.push(only_widows);
+        }
     }
+    out.truncate(MAX_CANDIDATES);
+    out
 }
 
-/// The grid line's bottom edge under a line of text, in mm.
-fn line_bottom(line: &Line) -> f64 {
-    let pitch = GEOMETRY.pitch();
-    line.baseline + pitch / 2.0 - 0.38 * line.size / PT_PER_MM
+/// Paragraphs split over a page with one line alone on a side, that lose
+/// a line at 29 characters a line (so the lone line goes).
+fn squeezable_widows(document: &Document, pages: &[PageView]) -> Vec<usize> {
+    let flow = Flow::new(pages);
+    let mut out = Vec::new();
+    for span in block_spans(document, pages) {
+        if !matches!(document.body[span.index], Block::Paragraph { .. }) {
+            continue;
+        }
+        let lines = flow.between(span.start, span.end);
+        let (Some((first, _)), Some((last_at, last))) = (lines.first(), lines.last()) else {
+            continue;
+        };
+        if first.page == last_at.page {
+            continue;
+        }
+        let on_last = lines
+            .iter()
+            .filter(|(at, _)| at.page == last_at.page)
+            .count();
+        if on_last == 1 && last.text().chars().count() < lines.len() {
+            out.push(span.index);
+        }
+    }
+    out
 }
 
-fn codepoints(lines: &[&(At, &Line)]) -> usize {
-    lines.iter().map(|(_, l)| l.text().chars().count()).sum()
+fn closing_candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> Vec<Fit> {
+    let Some(r) = Reading::new(document, pages, Some(faults)) else {
+        return Vec::new();
+    };
+    let (k, q) = (r.k, r.k - 1);
+    let mut out = Vec::new();
+    if let Some(fit) = move_lines(document, &r.blocks, &r.flow, q, k, r.closing, true) {
+        out.push(fit);
+    }
+    // A little slack for rounding: blocks end on whole tightened lines.
+    let one_page = r
+        .tighten_from(document, pages, q)
+        .map(|(fit, room, needed)| Fit {
+            factor: room / (needed + 0.2),
+            ..fit
+        });
+    let two_pages = q
+        .checked_sub(1)
+        .and_then(|from| r.tighten_from(document, pages, from))
+        .map(|(fit, room, needed)| Fit {
+            factor: room / (needed + 0.4),
+            ..fit
+        });
+    if let Some(fit) = one_page.clone().filter(|f| f.factor >= LIGHT_FACTOR) {
+        out.push(Fit {
+            factor: fit.factor.min(1.0),
+            ..fit
+        });
+    }
+    if let Some(fit) = squeeze(document, &r) {
+        out.push(fit);
+    }
+    // Both at once: the paragraphs closed up, and the pitch over two pages
+    // for the rest.
+    let squeezed = q
+        .checked_sub(1)
+        .and_then(|from| Some((from, r.tighten_from(document, pages, from)?)))
+        .map(|(from, (fit, room, needed))| {
+            let squeeze = squeezable(document, &r, from);
+            let saved = squeeze.len() as f64 * GEOMETRY.pitch();
+            let squeeze = squeeze
+                .into_iter()
+                .filter(|i| fit.at.is_none() || *i != fit.block)
+                .collect();
+            Fit {
+                factor: (room / (needed - saved + 0.4)).min(1.0),
+                squeeze,
+                ..fit
+            }
+        })
+        .filter(|f| !f.squeeze.is_empty() && f.factor >= MIN_FACTOR);
+    if let Some(fit) = two_pages.filter(|f| (MIN_FACTOR..1.0).contains(&f.factor)) {
+        out.push(fit);
+    }
+    if let Some(fit) = squeezed {
+        out.push(fit);
+    }
+    if let Some(fit) = one_page.filter(|f| (floor(q)..LIGHT_FACTOR).contains(&f.factor)) {
+        out.push(fit);
+    }
+    if let Some(fit) = move_lines(document, &r.blocks, &r.flow, q, k, r.closing, false) {
+        out.push(fit);
+    }
+    out.dedup();
+    out
 }
 
-/// Where a block's lines are.
-struct BlockSpan {
-    index: usize,
-    start: At,
-    end: At,
-}
-
-/// Decides whether the first layout needs a second, and how.
-pub fn closing_fit(document: &Document, pages: &[PageView]) -> Option<Fit> {
-    let signature = marker_at(pages, "signature")?;
-    let end = marker_at(pages, "closing-end")?;
-    if signature.page == 0 || end.page != signature.page {
+/// A second try at a tightening that fell short: a seal, a picture or a
+/// block rounded to whole lines does not shrink with the pitch, and the
+/// page before the closing's may break elsewhere once tightened. What
+/// counts is the closing's deficit: its height less the room left at the
+/// foot of that page. From the first layout (at the grid's pitch) and the
+/// tried one, the deficit is taken as linear in the factor and solved for
+/// a small surplus.
+pub fn refine(
+    document: &Document,
+    first: &[PageView],
+    tried: &Fit,
+    laid: &[PageView],
+) -> Option<Fit> {
+    if tried.factor >= 1.0 {
         return None;
     }
-    let lines: Vec<Vec<Line>> = pages.iter().map(PageView::lines).collect();
-    let flow = Flow::new(&lines);
-    // Not alone: text above it on its page.
-    let above = flow
-        .lines
-        .iter()
-        .any(|(at, _)| at.page == signature.page && at.y < signature.y);
-    if above {
+    let before = Reading::new(document, first, None)?;
+    let after = Reading::new(document, laid, None)?;
+    if after.k != before.k {
         return None;
     }
-    let page = signature.page - 1;
-    let blocks = block_spans(document, pages);
-    let on_page: Vec<&(At, &Line)> = flow
-        .lines
+    let q = before.k - 1;
+    let deficit = |r: &Reading| {
+        let foot = r.flow.on_page(q).last().map(|(_, l)| line_bottom(l))?;
+        Some(r.closing_height() - (GEOMETRY.body_bottom() - foot))
+    };
+    let (d0, d1) = (deficit(&before)?, deficit(&after)?);
+    let slope = (d1 - d0) / (tried.factor - 1.0);
+    if slope <= 0.0 {
+        return None;
+    }
+    let factor = tried.factor + (-0.3 - d1) / slope;
+    if std::env::var_os("NOTICE_TRACE_FIT").is_some() {
+        eprintln!(
+            "fit: refine deficit {d0:.1} → {d1:.1} at {:.3}: {factor:.3}",
+            tried.factor
+        );
+    }
+    // Just past the bound, the bound itself is worth a try: the estimate
+    // is linear, the layout is not.
+    let factor = if factor < floor(q) && factor > floor(q) - 0.02 {
+        floor(q)
+    } else {
+        factor
+    };
+    (factor >= floor(q) && factor < tried.factor - 0.001).then_some(Fit {
+        factor,
+        ..tried.clone()
+    })
+}
+
+/// Moves the fewest lines from page `q` to the closing's page `k`: enough
+/// that `k` holds two lines of the body, and never one line of a
+/// paragraph left or carried alone. With `short`, only when page `q`
+/// then ends at most two lines short; without, the break may go back to
+/// the start of the block (a heading with what follows it, a table).
+fn move_lines(
+    document: &Document,
+    blocks: &[BlockSpan],
+    flow: &Flow,
+    q: usize,
+    k: usize,
+    closing: At,
+    short: bool,
+) -> Option<Fit> {
+    let on_k = flow
+        .on_page(k)
         .iter()
-        .filter(|(at, _)| at.page == page)
+        .filter(|(at, _)| *at < closing)
+        .count();
+    let body_start = blocks.first()?.start;
+    let on_q: Vec<&(At, Line)> = flow
+        .on_page(q)
+        .into_iter()
+        .filter(|(at, _)| *at > body_start && *at < closing)
         .collect();
-    let (first, last) = (on_page.first()?, on_page.last()?);
-
-    // Tighten the page: everything on it, and the closing, in its room.
-    let used = line_bottom(last.1) - GEOMETRY.margin_top;
-    let closing = end.y - signature.y;
-    let factor = GEOMETRY.body_height / (used + closing);
-    if factor >= MIN_FACTOR
-        && let Some(fit) = break_before_line(document, &blocks, &flow, first.0, factor)
-    {
-        return Some(fit);
-    }
-
-    // Move the last lines: at least two, from the body or the 附件说明.
-    let closing_start = marker_at(pages, "closing");
-    let mut moved = 0;
-    for (at, _) in on_page.iter().rev() {
-        moved += 1;
-        let in_body = closing_start.is_none_or(|c| *at < c);
-        if moved >= 2 && in_body {
-            return break_before_line(document, &blocks, &flow, *at, 1.0);
+    let need = 2usize.saturating_sub(on_k).max(1);
+    // The whole body may go only as a last resort (not `short`).
+    let most = if short {
+        on_q.len().saturating_sub(1)
+    } else {
+        on_q.len()
+    };
+    for moved in need..=most {
+        let line = on_q[on_q.len() - moved].0;
+        if short && empty_lines_after(&on_q[on_q.len() - moved - 1].1) > MAX_EMPTY_LINES + 0.05 {
+            return None;
+        }
+        let Some(span) = blocks.iter().rev().find(|b| b.start < line) else {
+            continue;
+        };
+        let lines = flow.between(span.start, span.end);
+        let left = lines.iter().filter(|(at, _)| *at < line).count();
+        let carried = lines.len() - left;
+        let paragraph = matches!(document.body[span.index], Block::Paragraph { .. });
+        // What ends page q must not be a heading alone.
+        let previous = blocks
+            .iter()
+            .rev()
+            .find(|b| b.start < before_at(flow, line));
+        let heading_before = left == 0
+            && previous.is_some_and(|b| matches!(document.body[b.index], Block::Heading(_)));
+        let whole = left == 0 && !heading_before;
+        let split = paragraph && left >= 2 && carried >= 2;
+        if whole || split {
+            return break_before_line(document, blocks, flow, line, 1.0);
+        }
+        if !short && !paragraph && left > 0 {
+            return break_before_line(document, blocks, flow, line, 1.0);
         }
     }
     None
 }
 
-/// Where each body block starts and ends in the flow.
-fn block_spans(document: &Document, pages: &[PageView]) -> Vec<BlockSpan> {
-    let end = marker_at(pages, "body-end").unwrap_or(At {
-        page: usize::MAX,
-        y: 0.0,
-    });
-    let starts: Vec<Option<At>> = (0..document.body.len())
-        .map(|i| marker_at(pages, &format!("block:{i}")))
-        .collect();
-    (0..document.body.len())
-        .filter_map(|i| {
-            let start = starts[i]?;
-            let next = starts[i + 1..]
-                .iter()
-                .flatten()
-                .next()
-                .copied()
-                .unwrap_or(end);
-            Some(BlockSpan {
-                index: i,
-                start,
-                end: next,
-            })
-        })
-        .collect()
+/// The place of the line before `line` in the flow.
+fn before_at(flow: &Flow, line: At) -> At {
+    flow.lines
+        .iter()
+        .rev()
+        .map(|(at, _)| *at)
+        .find(|at| *at < line)
+        .unwrap_or(line)
 }
 
 /// A fit that breaks the page before the line at `line`: inside its
@@ -186,16 +517,20 @@ fn break_before_line(
 ) -> Option<Fit> {
     let span = blocks.iter().rev().find(|b| b.start < line)?;
     let lines = flow.between(span.start, span.end);
-    let before: Vec<&(At, &Line)> = lines.iter().copied().filter(|(at, _)| *at < line).collect();
+    let before: Vec<&&(At, Line)> = lines.iter().filter(|(at, _)| *at < line).collect();
     let splittable = matches!(document.body.get(span.index), Some(Block::Paragraph { .. }));
+    let whole = Fit {
+        block: span.index,
+        at: None,
+        factor,
+        page_break: true,
+        squeeze: Vec::new(),
+    };
     if before.is_empty() || !splittable {
-        // Breaking before the body's first block would leave the page with
-        // only the header: nothing to gain.
-        return (span.index > 0).then_some(Fit {
-            block: span.index,
-            at: None,
-            factor,
-        });
+        // Before the body's first block too: the page keeps only the
+        // 版头, the title and the 主送, which is still better than a 署名
+        // alone (the costs decide).
+        return Some(whole);
     }
     // The paragraph's text must be what its lines show, code point for code
     // point, for the break to fall where this layout has it.
@@ -209,16 +544,15 @@ fn break_before_line(
         }
         _ => return None,
     };
-    if codepoints(&lines) != expected {
-        return Some(Fit {
-            block: span.index,
-            at: None,
-            factor,
-        });
+    let count = |lines: &[&&(At, Line)]| -> usize {
+        lines.iter().map(|(_, l)| l.text().chars().count()).sum()
+    };
+    let all: Vec<&&(At, Line)> = lines.iter().collect();
+    if count(&all) != expected {
+        return None;
     }
     Some(Fit {
-        block: span.index,
-        at: Some(codepoints(&before)),
-        factor,
+        at: Some(count(&before)),
+        ..whole
     })
 }

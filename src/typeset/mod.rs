@@ -8,8 +8,10 @@
 pub mod audit;
 pub mod data;
 pub mod fit;
+pub mod flow;
 pub mod fonts;
 pub mod pages;
+pub mod rules;
 pub mod template;
 pub mod world;
 
@@ -84,13 +86,17 @@ pub struct Laid {
     pub views: Vec<PageView>,
     /// 0-based indices of the pages laid out turned (landscape).
     pub turned: Vec<usize>,
-    /// How the second layout kept the closing with the body, if it had to.
+    /// The candidate the pagination search kept, if the first layout
+    /// broke a page rule (see [`fit`]).
     pub fit: Option<fit::Fit>,
+    /// How many layouts the search made (1 when the first kept every rule).
+    pub layouts: usize,
 }
 
-/// Lays the document out with the template: a second time when the
-/// closing would stand alone on a page (see [`fit`]), then turns landscape
-/// pages upright. Returns the pages and the template's warnings.
+/// Lays the document out with the template, searching for a better
+/// pagination when the first layout breaks a page rule (see [`fit`]),
+/// then turns landscape pages upright. Returns the pages and the
+/// template's warnings.
 pub fn layout(
     doc: &Document,
     fonts: &FontSet,
@@ -100,20 +106,51 @@ pub fn layout(
     let mut data = TemplateData::new(doc, fonts, SEAL_BASE);
     let (mut pages, mut warnings) = compile(&data, fonts, template, sources)?;
     let mut views = pages::pages(&pages);
-    let fit = fit::closing_fit(doc, &views);
-    if let Some(fit) = &fit {
-        data.fit = Some(fit.clone());
-        let (second, second_warnings) = compile(&data, fonts, template, sources)?;
-        pages = second;
-        warnings = second_warnings;
-        views = pages::pages(&pages);
+    let mut turned = turned_pages(&views);
+    let first = rules::faults(doc, &views, &turned);
+    let mut best_cost = rules::cost(&first);
+    let mut fit = None;
+    let mut layouts = 1;
+    // NOTICE_TRACE_FIT=1 prints the search's candidates and their costs.
+    let trace = std::env::var_os("NOTICE_TRACE_FIT").is_some();
+    if trace {
+        eprintln!("fit: first layout costs {best_cost}: {first:?}");
     }
-    let turned: Vec<usize> = views
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.width > v.height)
-        .map(|(i, _)| i)
-        .collect();
+    if !first.is_empty() {
+        let mut queue: std::collections::VecDeque<fit::Fit> =
+            fit::candidates(doc, &views, &first).into();
+        let first_views = views.clone();
+        let mut tries = 0;
+        while let Some(candidate) = queue.pop_front() {
+            if tries == fit::MAX_CANDIDATES {
+                break;
+            }
+            tries += 1;
+            data.fit = Some(candidate.clone());
+            let (laid, laid_warnings) = compile(&data, fonts, template, sources)?;
+            layouts += 1;
+            let laid_views = pages::pages(&laid);
+            let laid_turned = turned_pages(&laid_views);
+            let faults = rules::faults(doc, &laid_views, &laid_turned);
+            let cost = rules::cost(&faults);
+            if trace {
+                eprintln!("fit: {candidate:?} costs {cost}: {faults:?}");
+            }
+            if cost > 0.0
+                && let Some(closer) = fit::refine(doc, &first_views, &candidate, &laid_views)
+            {
+                queue.push_front(closer);
+            }
+            if cost < best_cost {
+                (pages, warnings, views, turned) = (laid, laid_warnings, laid_views, laid_turned);
+                best_cost = cost;
+                fit = Some(candidate);
+            }
+            if best_cost == 0.0 {
+                break;
+            }
+        }
+    }
     if !turned.is_empty() {
         pages = turn_upright(pages, &turned);
         views = pages::pages(&pages);
@@ -124,9 +161,19 @@ pub fn layout(
             views,
             turned,
             fit,
+            layouts,
         },
         warnings,
     ))
+}
+
+fn turned_pages(views: &[PageView]) -> Vec<usize> {
+    views
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.width > v.height)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Sets landscape pages upright: a turned page's top goes to the left (the

@@ -251,16 +251,42 @@ pub struct Tight {
 /// run `behind`, with a little room where notice tightened it, at most as
 /// tight as notice sets a page.
 fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tight> {
+    // A fit that only closes up character spacing (字距) changes no pitch.
+    let fit = laid.fit.as_ref().filter(|f| f.squeeze.is_empty());
     let (page, end) = marks.at("closing-end")?;
     let starts: Vec<Option<(usize, f64)>> = (0..doc.body.len())
         .map(|i| marks.at(&format!("block:{i}")))
         .collect();
     let pitch = GEOMETRY.pitch();
-    let set_at = laid.fit.as_ref().map_or(pitch, |fit| pitch * fit.factor);
+    // A tightening that starts before the closing's page (the search
+    // spread it over two, or tightened page 1 under its title): the Word
+    // file takes the PDF's factor from the same block.
+    if let Some(fit) = fit.filter(|f| f.factor < 1.0)
+        && starts
+            .get(fit.block)
+            .copied()
+            .flatten()
+            .is_some_and(|(p, _)| p < page)
+    {
+        return Some(Tight {
+            from: fit.block,
+            factor: fit.factor,
+        });
+    }
+    let set_at = fit.map_or(pitch, |fit| pitch * fit.factor);
     // Where the tightened text starts: the block notice tightened from, or
     // the first that starts on the closing's page, or the one that runs
     // onto it; and where on the page that is (mm, in notice's layout).
-    let (from, top) = match &laid.fit {
+    let (from, top) = match fit {
+        // A fit without a page break tightens page 1 from the body's start.
+        Some(fit) if !fit.page_break => (
+            fit.block,
+            starts
+                .get(fit.block)
+                .copied()
+                .flatten()
+                .map_or(GEOMETRY.margin_top, |(_, y)| y),
+        ),
         Some(fit) => (fit.block, GEOMETRY.margin_top),
         None => {
             let from = starts
@@ -279,7 +305,7 @@ fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tigh
     };
     let lines = (end - top) / set_at;
     let spare = (GEOMETRY.body_bottom() - end) / set_at;
-    let slack = match &laid.fit {
+    let slack = match fit {
         _ if behind > 0.0 && behind > spare => behind,
         Some(_) => ROUNDING,
         None => return None,
@@ -288,7 +314,7 @@ fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tigh
     // lines before the break would be tightened too (a paragraph has one
     // line spacing): tighten from the next block instead, its lines on
     // the page kept on the grid, while that stays within notice's limit.
-    if let Some(fit) = laid.fit.as_ref().filter(|f| f.at.is_some())
+    if let Some(fit) = fit.filter(|f| f.at.is_some())
         && let Some(Some((p, next))) = starts.get(fit.block + 1)
         && *p == page
     {

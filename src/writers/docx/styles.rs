@@ -80,9 +80,9 @@ pub fn styles() -> Styles {
         .size(body_size)
         .line_spacing(exact(PITCH))
         .align(AlignmentType::Both);
-    // Pages are filled to the last grid line, as the PDF's are: no widow
-    // or orphan lines pushed over.
-    normal.paragraph_property = normal.paragraph_property.widow_control(false);
+    // Widow and orphan control, as the PDF has it: no page starts or ends
+    // with one line of a paragraph.
+    normal.paragraph_property = normal.paragraph_property.widow_control(true);
     let body = spacing(
         on_grid(
             paragraph(BODY, "正文", NORMAL)

@@ -1,0 +1,111 @@
+//! The body's flow read back from laid-out pages: its text lines in order,
+//! where each body block starts and ends (the template's `block:N`
+//! markers), and how many empty grid lines a page ends with. The page
+//! rules and the pagination search both read pages this way.
+
+use super::pages::{Line, PageView};
+use crate::gbt9704::{GEOMETRY, PT_PER_MM};
+use crate::model::Document;
+
+/// A place in the flow: page (0-based) and y in mm.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct At {
+    pub page: usize,
+    pub y: f64,
+}
+
+/// The first marker with this value.
+pub fn marker_at(pages: &[PageView], value: &str) -> Option<At> {
+    pages.iter().enumerate().find_map(|(page, view)| {
+        view.markers
+            .iter()
+            .find(|m| m.value == value)
+            .map(|m| At { page, y: m.y })
+    })
+}
+
+/// The text lines inside the 版心 of every page, in reading order.
+pub struct Flow {
+    pub lines: Vec<(At, Line)>,
+}
+
+impl Flow {
+    pub fn new(pages: &[PageView]) -> Flow {
+        let mut lines = Vec::new();
+        for (page, view) in pages.iter().enumerate() {
+            // Page numbers are below the 版心, not in the flow.
+            for line in view
+                .lines()
+                .into_iter()
+                .filter(|l| l.baseline < GEOMETRY.body_bottom())
+            {
+                let at = At {
+                    page,
+                    y: line.baseline,
+                };
+                lines.push((at, line));
+            }
+        }
+        Flow { lines }
+    }
+
+    /// The lines between two places (a block's start marker and the next).
+    pub fn between(&self, from: At, to: At) -> Vec<&(At, Line)> {
+        self.lines
+            .iter()
+            .filter(|(at, _)| *at > from && *at < to)
+            .collect()
+    }
+
+    /// The lines on a page.
+    pub fn on_page(&self, page: usize) -> Vec<&(At, Line)> {
+        self.lines
+            .iter()
+            .filter(|(at, _)| at.page == page)
+            .collect()
+    }
+}
+
+/// The grid line's bottom edge under a line of text, in mm.
+pub fn line_bottom(line: &Line) -> f64 {
+    line.baseline + GEOMETRY.pitch() / 2.0 - 0.38 * line.size / PT_PER_MM
+}
+
+/// Empty grid lines between a page's last line and the 版心's foot.
+pub fn empty_lines_after(line: &Line) -> f64 {
+    (GEOMETRY.body_bottom() - line_bottom(line)) / GEOMETRY.pitch()
+}
+
+/// Where a body block's lines are: after `start`, before `end`.
+pub struct BlockSpan {
+    pub index: usize,
+    pub start: At,
+    pub end: At,
+}
+
+/// Where each body block starts and ends in the flow.
+pub fn block_spans(document: &Document, pages: &[PageView]) -> Vec<BlockSpan> {
+    let end = marker_at(pages, "body-end").unwrap_or(At {
+        page: usize::MAX,
+        y: 0.0,
+    });
+    let starts: Vec<Option<At>> = (0..document.body.len())
+        .map(|i| marker_at(pages, &format!("block:{i}")))
+        .collect();
+    (0..document.body.len())
+        .filter_map(|i| {
+            let start = starts[i]?;
+            let next = starts[i + 1..]
+                .iter()
+                .flatten()
+                .next()
+                .copied()
+                .unwrap_or(end);
+            Some(BlockSpan {
+                index: i,
+                start,
+                end: next,
+            })
+        })
+        .collect()
+}
