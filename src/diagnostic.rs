@@ -4,6 +4,7 @@
 //! [`SourceMap`], so a problem anywhere (plan, body file, CSV, Typst template)
 //! can point at its file, line and column and underline the offending text.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -92,7 +93,8 @@ pub struct Diagnostic {
     /// How to fix it.
     pub hints: Vec<String>,
     /// A short stable name of the check, for `notice check` and JSON output.
-    pub code: &'static str,
+    /// Owned only when read back from the cache.
+    pub code: Cow<'static, str>,
 }
 
 impl Diagnostic {
@@ -103,7 +105,7 @@ impl Diagnostic {
             place: None,
             label: String::new(),
             hints: Vec::new(),
-            code,
+            code: Cow::Borrowed(code),
         }
     }
 
@@ -161,7 +163,7 @@ impl Diagnostic {
             Severity::Note => Report::note(),
         }
         .with_message(&self.message)
-        .with_code(self.code);
+        .with_code(self.code.as_ref());
         if let Some(place) = &self.place {
             let text = sources.text(place.file);
             let start = floor_char_boundary(text, place.span.start.min(text.len()));

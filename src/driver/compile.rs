@@ -163,29 +163,32 @@ impl Engine {
             }
         };
         clock.lap("plan, model and checks");
-        if options.strict && findings.iter().any(|d| d.severity != Severity::Note) {
-            for d in &mut findings {
-                d.severity = Severity::Error;
-            }
-            outcome.diagnostics = findings;
-            return;
-        }
-
         let fingerprint = self.fingerprint(job, options, &composed);
         if !options.force
-            && let Some((outputs, pages)) = cache::unchanged(&job.out_dir, &job.stem, fingerprint)
+            && let Some(unchanged) = cache::unchanged(&job.out_dir, &job.stem, fingerprint)
         {
+            findings.extend(unchanged.findings);
+            if refused_as_strict(options, &mut findings) {
+                outcome.diagnostics = findings;
+                return;
+            }
             outcome.diagnostics = findings;
             outcome.status = Status::Skipped;
-            outcome.outputs = outputs;
-            outcome.pages = pages;
+            outcome.outputs = unchanged.outputs;
+            outcome.pages = unchanged.pages;
+            return;
+        }
+        if refused_as_strict(options, &mut findings) {
+            outcome.diagnostics = findings;
             return;
         }
 
+        let mut layout_findings = Vec::new();
         let needs_pages = options.formats.iter().any(|f| f.writer().needs_pages());
         let pages = if needs_pages {
             match self.lay_out(&composed, outcome) {
                 Ok((pages, warnings)) => {
+                    layout_findings = warnings.clone();
                     findings.extend(warnings);
                     clock.lap("layout");
                     Some(pages)
@@ -199,10 +202,7 @@ impl Engine {
         } else {
             None
         };
-        if options.strict && findings.iter().any(|d| d.severity != Severity::Note) {
-            for d in &mut findings {
-                d.severity = Severity::Error;
-            }
+        if refused_as_strict(options, &mut findings) {
             outcome.diagnostics = findings;
             return;
         }
@@ -237,6 +237,7 @@ impl Engine {
                     fingerprint,
                     &outcome.outputs,
                     outcome.pages,
+                    &layout_findings,
                 );
                 clock.lap("write files");
             }
@@ -263,4 +264,16 @@ impl Engine {
             &composed.inputs,
         ))
     }
+}
+
+/// Under `--strict`, a warning fails the build: every finding becomes an
+/// error, and nothing is written.
+fn refused_as_strict(options: &Options, findings: &mut [Diagnostic]) -> bool {
+    let refused = options.strict && findings.iter().any(|d| d.severity != Severity::Note);
+    if refused {
+        for d in findings {
+            d.severity = Severity::Error;
+        }
+    }
+    refused
 }

@@ -17,6 +17,8 @@ pub const MAX_EMPTY_LINES: f64 = 3.0;
 /// The rules, most important first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Rule {
+    /// Page 1 holds the 版头 and the title and nothing of the body.
+    FirstPageEmpty,
     /// The 署名 starts a page with no text above it.
     ClosingAlone,
     /// The closing's page holds no body line, or one.
@@ -33,6 +35,7 @@ impl Rule {
     /// The diagnostic code the audit prints.
     pub fn code(self) -> &'static str {
         match self {
+            Rule::FirstPageEmpty => "layout-first-page",
             Rule::ClosingAlone => "layout-closing-alone",
             Rule::ClosingBare => "layout-closing-bare",
             Rule::LeadAlone | Rule::PageEnd => "layout-page-end",
@@ -60,6 +63,22 @@ pub fn cost(faults: &[Fault]) -> f64 {
 pub fn faults(document: &Document, views: &[PageView], turned: &[usize]) -> Vec<Fault> {
     let flow = Flow::new(views);
     let mut out = Vec::new();
+    // Moving the whole body after the title is worse than anything it
+    // could mend.
+    let body = marker_at(views, "to").or_else(|| marker_at(views, "block:0"));
+    if let Some(first) = flow
+        .lines
+        .iter()
+        .find(|(at, _)| body.is_some_and(|b| *at > b))
+        && first.0.page > 0
+    {
+        out.push(Fault {
+            rule: Rule::FirstPageEmpty,
+            page: 1,
+            message: "the page holds the 版头 and the title and no text of the body".into(),
+            weight: 150.0,
+        });
+    }
     closing(views, &flow, &mut out);
     widows(document, views, &flow, &mut out);
     page_ends(views, &flow, turned, &mut out);
