@@ -25,6 +25,9 @@ pub struct Line {
     pub at: usize,
     /// It began with an indent (spaces or ideographic spaces).
     pub indented: bool,
+    /// Its padding was wider than a paragraph's indent: a line set to the
+    /// right or the centre by spaces (a padded 署名 or date).
+    pub aligned: bool,
     /// A blank line (or an empty paragraph) stood before it.
     pub blank_before: bool,
     /// A page break stood before it (Word).
@@ -152,6 +155,18 @@ fn is_indent(c: char) -> bool {
     c == ' ' || c == '\t' || c == '\u{3000}' || c == '\u{a0}'
 }
 
+/// The width of a line's leading padding in ems: an ideographic space is
+/// one, a space half, a tab two.
+fn padding(lead: &str) -> f64 {
+    lead.chars()
+        .map(|c| match c {
+            '\u{3000}' => 1.0,
+            '\t' => 2.0,
+            _ => 0.5,
+        })
+        .sum()
+}
+
 /// Lines of a plain-text draft. A line with tabs, or with cells apart by
 /// runs of two or more spaces on two or more consecutive lines, is a table
 /// row.
@@ -159,7 +174,7 @@ pub fn text_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut blank = false;
     for (i, raw) in text.lines().enumerate() {
-        let raw = raw.trim_end_matches(['\r', ' ', '\u{3000}']);
+        let raw = raw.trim_end_matches(|c| c == '\r' || is_indent(c));
         if raw.trim_matches(is_indent).is_empty() {
             blank = true;
             continue;
@@ -167,14 +182,16 @@ pub fn text_lines(text: &str) -> Vec<Line> {
         let body = raw.trim_start_matches(is_indent);
         let mut line = Line::new(body, i + 1);
         line.indented = body.len() != raw.len() && !raw.starts_with('\t');
+        line.aligned = padding(&raw[..raw.len() - body.len()]) > 3.0;
         line.blank_before = blank;
         if raw.contains('\t') {
-            // A row may start with an empty cell (`\t合计\t\t386`).
+            // A row may start with an empty cell (`\t合计\t\t386`); a line
+            // with one cell is padded with tabs, not a row.
             let cells: Vec<String> = raw
                 .split('\t')
                 .map(|c| c.trim_matches(is_indent).to_string())
                 .collect();
-            if cells.len() >= 2 {
+            if cells.iter().filter(|c| !c.is_empty()).count() >= 2 {
                 line.text = cells.join("\t");
                 line.cells = Some(cells);
                 line.indented = false;

@@ -141,6 +141,17 @@ fn keys(doc: &Doc) -> String {
         [one] => key("issuer", string(one)),
         many => key("issuer", strings(many)),
     }
+    if doc.mark.is_none() && doc.mark_issuers.is_empty() && !issuers.is_empty() {
+        // Issuers read from the title or the 署名: the draft printed no
+        // 发文机关标志, and the plan invents none.
+        key(
+            "mark",
+            format!(
+                "{}  # the draft has no 版头: delete this line to print one",
+                string("")
+            ),
+        );
+    }
     if let Some(mark) = &doc.mark
         && issuers.len() == 1
         && *mark != format!("{}{}", issuers[0], format.mark_suffix())
@@ -171,13 +182,15 @@ fn keys(doc: &Doc) -> String {
 }
 
 /// The issuers a plan names: a joint mark's, the mark's less its suffix
-/// (`文件`, `令`, `纪要`) or the 署名 it matches; none without a mark.
+/// (`文件`, `令`, `纪要`) or the 署名 it matches; without a mark (a web
+/// copy drops it), the organisations that open the title (`A、B关于…`),
+/// else the 署名's.
 fn issuers(doc: &Doc) -> Vec<String> {
     if !doc.mark_issuers.is_empty() {
         return doc.mark_issuers.clone();
     }
     let Some(mark) = &doc.mark else {
-        return Vec::new();
+        return crate::import::structure::issuers_without_mark(doc);
     };
     let format = doc.format.unwrap_or(DocumentFormat::File);
     if format == DocumentFormat::File && doc.signature.len() == 1 {

@@ -48,7 +48,15 @@ fn is_banner(text: &str) -> bool {
         "欢迎来到",
         "供大家参考",
     ];
-    MARKS.iter().any(|m| text.contains(m)) || text.contains("小编")
+    MARKS.iter().any(|m| text.contains(m)) || text.contains("小编") || is_breadcrumb(text)
+}
+
+/// A site's navigation trail: `首页 > 政务公开 > 通知公告`.
+fn is_breadcrumb(text: &str) -> bool {
+    const STARTS: [&str; 4] = ["首页", "当前位置", "您的位置", "您现在的位置"];
+    let trail =
+        text.contains(" > ") || text.contains('＞') || text.contains(">>") || text.contains('»');
+    (trail && !text.ends_with('。')) || STARTS.iter().any(|s| text.starts_with(s))
 }
 
 /// Lines after a reprinted text: related links, the page's address.
@@ -80,10 +88,47 @@ fn is_web_tail(text: &str) -> bool {
 pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
     let head = lines.iter().take(8).rposition(|l| is_banner(&l.text));
     if let Some(last) = head {
-        for line in &lines[..=last] {
-            notes.add(line.at, "dropped a web page's banner line");
+        // A byline under the title (`发布日期：… 来源：…`) goes alone; the
+        // page's navigation above the text goes with it, the 公文's own
+        // lines (mark, number, title, from the first of them on) stay.
+        let mut first = lines[..last]
+            .iter()
+            .position(|l| is_document_line(&l.text))
+            .unwrap_or(last);
+        // A title broken over lines: its first lines end anywhere.
+        while first > 0
+            && first < last
+            && !lines[first].blank_before
+            && !is_banner(&lines[first - 1].text)
+        {
+            first -= 1;
         }
-        lines.drain(..=last);
+        // The page's own copy of the title, when the 公文's title follows.
+        let repeated = |text: &str| {
+            is_title_line(text)
+                && lines[last + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|l| l.text.len() >= text.len() && l.text.ends_with(text))
+        };
+        let copies: Vec<bool> = lines[..last].iter().map(|l| repeated(&l.text)).collect();
+        let mut k = 0;
+        lines.retain(|line| {
+            k += 1;
+            let i = k - 1;
+            if i < last && copies[i] {
+                notes.add(
+                    line.at,
+                    "dropped a web page's copy of the title (the draft's title follows)",
+                );
+                return false;
+            }
+            if i > last || (i >= first && i < last && !is_banner(&line.text)) {
+                return true;
+            }
+            notes.add(line.at, "dropped a web page's banner line");
+            false
+        });
     }
     // Boilerplate just below the banner.
     while let Some(first) = lines.first() {
@@ -94,6 +139,14 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
             break;
         }
     }
+    // An editor's remark.
+    lines.retain(|line| {
+        let remark = EDITOR_REMARK.is_match(&line.text);
+        if remark {
+            notes.add(line.at, "dropped a web page's editorial remark");
+        }
+        !remark
+    });
     let tail_from = lines.len().saturating_sub(15);
     if let Some(at) = lines[tail_from..].iter().position(|l| is_web_tail(&l.text)) {
         for line in &lines[tail_from + at..] {
@@ -101,6 +154,85 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
         }
         lines.truncate(tail_from + at);
     }
+    // `&nbsp;` and its kind, left by a copy from a page's source.
+    for line in lines.iter_mut() {
+        if line.text.contains('&') {
+            let decoded = decode_entities(&line.text);
+            if decoded != line.text {
+                notes.add(
+                    line.at,
+                    "read HTML entities (&nbsp; &amp; …) as the characters they stand for",
+                );
+                line.text = decoded.trim().to_string();
+            }
+        }
+    }
+}
+
+static EDITOR_REMARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(]\s*(本文有删减|有删节|略|此处有删节)\s*[）)]$").expect("valid pattern")
+});
+
+/// A line of the 公文 itself above a web page's byline: its mark, number
+/// or title.
+fn is_document_line(text: &str) -> bool {
+    static DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(文件|通知|决定|意见|通报|批复|函|复函|报告|请示|公告|通告|纪要|令|号|方案|办法|规定|要点)$")
+            .expect("valid pattern")
+    });
+    !is_banner(text)
+        && (DOCUMENT.is_match(text) || ORGANISATION.is_match(text) || text.contains("签发人"))
+}
+
+/// A line that can be a whole title: it ends with a kind of 公文.
+fn is_title_line(text: &str) -> bool {
+    static KIND: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(通知|决定|意见|通报|批复|函|复函|报告|请示|公告|通告|纪要|令|方案|办法|规定|要点)$",
+        )
+        .expect("valid pattern")
+    });
+    text.chars().count() >= 6 && KIND.is_match(text)
+}
+
+/// The HTML entities a copied page leaves: named ones a page uses for
+/// text, and numeric ones.
+fn decode_entities(text: &str) -> String {
+    static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"&(nbsp|ensp|emsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+            .expect("valid pattern")
+    });
+    ENTITY
+        .replace_all(text, |c: &regex::Captures| {
+            let name = &c[1];
+            let named = match name {
+                "nbsp" | "ensp" | "emsp" => Some(' '),
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                "lsquo" => Some('‘'),
+                "rsquo" => Some('’'),
+                "mdash" => Some('—'),
+                "hellip" => Some('…'),
+                "middot" => Some('·'),
+                _ => None,
+            };
+            let numeric = || {
+                let n = name.strip_prefix("#x").map_or_else(
+                    || name[1..].parse::<u32>().ok(),
+                    |hex| u32::from_str_radix(hex, 16).ok(),
+                )?;
+                char::from_u32(n).filter(|c| !c.is_control())
+            };
+            named
+                .or_else(numeric)
+                .map_or_else(|| c[0].to_string(), |ch| ch.to_string())
+        })
+        .into_owned()
 }
 
 /// A repaired line and what was repaired.

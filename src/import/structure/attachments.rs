@@ -2,45 +2,69 @@
 
 use super::*;
 
+/// A line that starts an attachment's page: `附件`, `附件2`, `附件：`,
+/// `附件2：`, perhaps with the attachment's title after the colon.
+static SECTION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^附\s*件\s*([0-9０-９一二三四五六七八九十]{0,3}|[A-ZＡ-Ｚ])\s*(?:[:：]\s*(.*))?$")
+});
+
+/// A title's key for matching a 附件说明 entry with an attachment's page:
+/// its letters and digits only (no spaces, marks, brackets or numbering).
+fn key(title: &str) -> String {
+    let title = LIST_ITEM
+        .captures(title)
+        .map_or(title, |c| c.get(2).map_or(title, |m| m.as_str()));
+    title
+        .chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How well an attachment's title matches a listed one (0..=1).
+fn matches(listed: &str, title: &str) -> f64 {
+    let (a, b) = (key(listed), key(title));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    strsim::normalized_levenshtein(&a, &b)
+}
+
+/// One attachment's lines in the draft.
+struct Section {
+    /// The label as printed, without its colon: `附件`, `附件2`; empty for an
+    /// enclosed document.
+    label: String,
+    /// Its number (`附件2` → 2).
+    number: Option<usize>,
+    /// A title on the label's own line (`附件1：TITLE`).
+    inline_title: Option<String>,
+    /// Its lines after the label.
+    start: usize,
+    end: usize,
+}
+
 impl Recogniser<'_> {
     /// Attachments and an enclosed document between the date (or note) and
-    /// the 版记.
+    /// the 版记, matched with the 附件说明 by their titles.
     pub(super) fn attachments(&mut self, doc: &mut Doc, from: usize, to: usize) {
         let lines = self.lines;
         let from = from.min(to);
-        let starts: Vec<usize> = (from..to)
-            .filter(|&k| ATTACHMENT_LABEL.is_match(&lines[k].text))
-            .collect();
-        let first_label = starts.first().copied().unwrap_or(to);
-        let mut sections: Vec<(String, usize, usize)> = Vec::new();
-        if first_label > from {
-            sections.push((String::new(), from, first_label));
-        }
-        for (n, &s) in starts.iter().enumerate() {
-            let end = starts.get(n + 1).copied().unwrap_or(to);
-            let label: String = lines[s].text.split_whitespace().collect();
-            sections.push((label, s + 1, end));
-        }
-        for (label, start, end) in sections {
-            let mut k = start;
-            let mut title = String::new();
-            if let Some(line) = lines.get(k).filter(|l| k < end && title_like(l)) {
-                title = line.text.clone();
-                k += 1;
-                // A title broken over two lines.
-                if let Some(next) = lines.get(k).filter(|l| k < end && title_like(l))
-                    && !DOCUMENT_KIND.is_match(&title)
-                    && DOCUMENT_KIND.is_match(&next.text)
-                {
-                    title.push_str(&next.text);
-                    self.notes.add(next.at, "joined a title broken over lines");
-                    k += 1;
-                }
-            }
-            let mut body_end = end;
+        let sections = self.sections(doc, from, to);
+        let mut found: Vec<(Attachment, Option<usize>, usize)> = Vec::new();
+        for section in sections {
+            let (title, mut k) = self.section_title(doc, &section);
+            let mut body_end = section.end;
             // An enclosed document's own 附件说明 is the notice's.
-            if label.is_empty()
-                && let Some(at) = (k..end).find(|&j| ATTACHMENT_LIST.is_match(&lines[j].text))
+            if section.label.is_empty()
+                && let Some(at) =
+                    (k..section.end).find(|&j| ATTACHMENT_LIST.is_match(&lines[j].text))
             {
                 let mut items = vec![
                     ATTACHMENT_LIST
@@ -49,7 +73,7 @@ impl Recogniser<'_> {
                         .unwrap_or_default(),
                 ];
                 items.extend(
-                    lines[at + 1..end]
+                    lines[at + 1..section.end]
                         .iter()
                         .filter(|l| LIST_ITEM.is_match(&l.text))
                         .map(|l| l.text.clone()),
@@ -60,61 +84,203 @@ impl Recogniser<'_> {
                 }
                 body_end = at;
             }
+            k = k.min(body_end);
             let body = self.blocks(&lines[k..body_end]);
-            doc.attachments.push(Attachment {
-                listed: !label.is_empty(),
-                label,
-                title,
-                body,
+            let at = lines
+                .get(section.start.saturating_sub(1))
+                .map_or(0, |l| l.at);
+            found.push((
+                Attachment {
+                    label: section.label,
+                    title,
+                    body,
+                    listed: false,
+                },
+                section.number,
+                at,
+            ));
+        }
+        // Each listed title takes the attachment whose title matches it,
+        // else the one its number names, else the one in its place.
+        let mut taken: Vec<Option<usize>> = vec![None; doc.listed.len()];
+        let mut used = vec![false; found.len()];
+        for (i, listed) in doc.listed.iter().enumerate() {
+            let best = (0..found.len())
+                .filter(|&f| !used[f])
+                .map(|f| (f, matches(listed, &found[f].0.title)))
+                .filter(|(_, score)| *score >= 0.6)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((f, _)) = best {
+                taken[i] = Some(f);
+                used[f] = true;
+            }
+        }
+        for (i, slot) in taken.iter_mut().enumerate() {
+            if slot.is_some() {
+                continue;
+            }
+            let by_number = (0..found.len())
+                .find(|&f| !used[f] && found[f].1 == Some(i + 1) && found[f].0.title.is_empty());
+            let labelled_left: Vec<usize> = (0..found.len())
+                .filter(|&f| !used[f] && !found[f].0.label.is_empty())
+                .collect();
+            let in_place =
+                (labelled_left.len() == 1 && doc.listed.len() == 1).then(|| labelled_left[0]);
+            if let Some(f) = by_number.or(in_place) {
+                *slot = Some(f);
+                used[f] = true;
+            }
+        }
+        let mut attachments = Vec::new();
+        // An enclosed document first, where the draft has it.
+        for f in 0..found.len() {
+            if !used[f] && found[f].0.label.is_empty() && f == 0 {
+                used[f] = true;
+                attachments.push(found[f].0.clone());
+            }
+        }
+        for (i, listed) in doc.listed.iter().enumerate() {
+            match taken[i] {
+                Some(f) => {
+                    let (mut attachment, _, at) = found[f].clone();
+                    attachment.listed = true;
+                    if attachment.title.is_empty() {
+                        attachment.title = listed.clone();
+                    } else if key(&attachment.title) != key(listed) {
+                        self.notes.add(at, format!("the 附件说明 calls this attachment “{listed}”; its own title “{}” is used for both", attachment.title));
+                    }
+                    attachments.push(attachment);
+                }
+                None => {
+                    let at = lines.get(from).map_or(0, |l| l.at);
+                    self.notes.add(at, format!("the 附件说明 lists “{listed}”, which is not in the draft: it gets a page with its title; add its `body_file` or `csv`"));
+                    attachments.push(Attachment {
+                        label: String::new(),
+                        title: listed.clone(),
+                        body: Vec::new(),
+                        listed: true,
+                    });
+                }
+            }
+        }
+        for (f, (attachment, _, at)) in found.into_iter().enumerate() {
+            if used[f] {
+                continue;
+            }
+            if !attachment.label.is_empty() {
+                self.notes.add(at, format!("the attachment “{}” is not in the 附件说明: it is kept, unlisted; list it by setting `listed = true`", attachment.title));
+            }
+            attachments.push(attachment);
+        }
+        // Labels notice would print itself are left to it.
+        let defaults = default_labels(&attachments);
+        for (attachment, default) in attachments.iter_mut().zip(defaults) {
+            if attachment.listed && (attachment.label.is_empty() || attachment.label == default) {
+                attachment.label = default;
+            }
+        }
+        doc.attachments = attachments;
+    }
+
+    /// The attachment pages between `from` and `to`: what precedes the
+    /// first label is an enclosed document.
+    fn sections(&self, doc: &Doc, from: usize, to: usize) -> Vec<Section> {
+        let lines = self.lines;
+        let listed = |t: &str| doc.listed.iter().any(|l| matches(l, t) >= 0.8);
+        let starts: Vec<(usize, regex::Captures)> = (from..to)
+            .filter_map(|k| {
+                let c = SECTION_LABEL.captures(&lines[k].text)?;
+                let inline = c.get(2).map_or("", |m| m.as_str().trim());
+                // `附件：1.XXX` in an enclosed document is its 附件说明.
+                (inline.is_empty() || listed(inline) || (doc.listed.is_empty() && k == from))
+                    .then_some((k, c))
+            })
+            .collect();
+        let mut sections = Vec::new();
+        let first = starts.first().map_or(to, |(k, _)| *k);
+        if first > from {
+            sections.push(Section {
+                label: String::new(),
+                number: None,
+                inline_title: None,
+                start: from,
+                end: first,
             });
         }
-        // Which attachments the 附件说明 lists, and by which titles.
-        let labelled: Vec<usize> = (0..doc.attachments.len())
-            .filter(|&a| !doc.attachments[a].label.is_empty())
-            .collect();
-        if !doc.listed.is_empty() && labelled.len() == doc.listed.len() {
-            for (&a, listed) in labelled.iter().zip(&doc.listed) {
-                let own = &doc.attachments[a].title;
-                if own.is_empty() {
-                    doc.attachments[a].title = listed.clone();
-                } else if own != listed
-                    && let Some(line) = lines[from..to].iter().find(|l| &l.text == own)
-                {
-                    self.notes.add(line.at, format!("the 附件说明 calls this attachment “{listed}”; its own title is used for both"));
-                }
-            }
-        } else if !doc.listed.is_empty() && labelled.is_empty() {
-            // Attachments sent as separate files: listed, titled, no body.
-            for title in &doc.listed {
-                doc.attachments.push(Attachment {
-                    label: String::new(),
-                    title: title.clone(),
-                    body: Vec::new(),
-                    listed: true,
-                });
-            }
-            let labels = default_labels(&doc.attachments);
-            for (attachment, label) in doc.attachments.iter_mut().zip(labels) {
-                if attachment.listed {
-                    attachment.label = label;
-                }
-            }
-            if let Some(line) = lines.get(from) {
-                self.notes.add(line.at, "the attachments the 附件说明 lists are not in the draft: each gets a page with its title; add its `body_file` or `csv`");
-            }
-        } else if labelled.len() != doc.listed.len()
-            && !doc.listed.is_empty()
-            && let Some(line) = lines.get(from)
-        {
-            self.notes.add(
-                line.at,
-                format!(
-                    "the 附件说明 lists {} attachments but {} follow; check the 附件说明",
-                    doc.listed.len(),
-                    labelled.len()
-                ),
-            );
+        for (n, (k, c)) in starts.iter().enumerate() {
+            let number_text = c.get(1).map_or("", |m| m.as_str());
+            let number: String = number_text
+                .chars()
+                .map(|ch| match ch {
+                    '０'..='９' => {
+                        char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch)
+                    }
+                    ch => ch,
+                })
+                .collect();
+            let value = number.parse::<usize>().ok().or_else(|| {
+                crate::compose::numbering::parse_chinese_numeral(&number).map(|v| v as usize)
+            });
+            let inline = c
+                .get(2)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|t| !t.is_empty());
+            sections.push(Section {
+                label: format!("附件{number}"),
+                number: value,
+                inline_title: inline,
+                start: k + 1,
+                end: starts.get(n + 1).map_or(to, |(next, _)| *next),
+            });
         }
+        sections
+    }
+
+    /// An attachment's title (over one to three lines) and where its text
+    /// starts.
+    fn section_title(&mut self, doc: &Doc, section: &Section) -> (String, usize) {
+        let lines = self.lines;
+        let k = section.start;
+        if let Some(title) = &section.inline_title {
+            return (title.clone(), k);
+        }
+        let candidates: Vec<&Line> = lines[k..section.end]
+            .iter()
+            .take(3)
+            .take_while(|l| title_like(l))
+            .collect();
+        if candidates.is_empty() {
+            return (String::new(), k);
+        }
+        // The lines that make a listed title.
+        let mut best: Option<(f64, usize)> = None;
+        for n in 1..=candidates.len() {
+            let joined: String = candidates[..n].iter().map(|l| l.text.as_str()).collect();
+            let score = doc
+                .listed
+                .iter()
+                .map(|l| matches(l, &joined))
+                .fold(0.0, f64::max);
+            if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, n));
+            }
+        }
+        let n = match best {
+            Some((_, n)) => n,
+            // A title broken over two lines ends with its kind.
+            None if candidates.len() >= 2
+                && !DOCUMENT_KIND.is_match(&candidates[0].text)
+                && DOCUMENT_KIND.is_match(&candidates[1].text) =>
+            {
+                2
+            }
+            None => 1,
+        };
+        let title: String = candidates[..n].iter().map(|l| l.text.as_str()).collect();
+        for line in &candidates[1..n] {
+            self.notes.add(line.at, "joined a title broken over lines");
+        }
+        (title, k + n)
     }
 }
 

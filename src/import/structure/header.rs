@@ -1,6 +1,7 @@
 //! 版头 and 标题: marks, numbers, 签发人 and a title over several lines.
 
 use super::*;
+use crate::import::repair::is_chinese;
 
 impl Recogniser<'_> {
     /// 版头: returns the index after it.
@@ -192,9 +193,55 @@ impl Recogniser<'_> {
             i = end + 1;
             break;
         }
-        doc.title = Some(title);
+        let at = lines[i.saturating_sub(1)].at;
+        doc.title = Some(self.close_title_gaps(title, at));
         i
     }
+}
+
+impl Recogniser<'_> {
+    /// A title has no spaces: one between Chinese characters is where a
+    /// web copy joined the title's lines, or letter-spaced it. The one
+    /// exception is a space between joint issuers' names before `关于`
+    /// (`甲局 乙大队关于…`).
+    fn close_title_gaps(&mut self, title: String, at: usize) -> String {
+        let chars: Vec<char> = title.chars().collect();
+        let mut out = String::with_capacity(title.len());
+        let mut removed = false;
+        for (k, &c) in chars.iter().enumerate() {
+            if c.is_whitespace() {
+                let before = out.chars().last();
+                let after = chars[k + 1..].iter().find(|c| !c.is_whitespace());
+                if before.is_some_and(is_chinese)
+                    && after.is_some_and(|&a| is_chinese(a))
+                    && !separates_issuers(&out, &chars[k + 1..])
+                {
+                    removed = true;
+                    continue;
+                }
+            }
+            out.push(c);
+        }
+        if removed {
+            self.notes
+                .add(at, "removed spaces from the title (a title has none)");
+        }
+        out
+    }
+}
+
+/// A space between two whole organisation names, both before `关于`.
+fn separates_issuers(before: &str, rest: &[char]) -> bool {
+    if before.contains("关于") {
+        return false;
+    }
+    let rest: String = rest.iter().collect();
+    let Some(end) = rest.find("关于") else {
+        return false;
+    };
+    let next = rest[..end].split_whitespace().next().unwrap_or("");
+    let last = before.split_whitespace().last().unwrap_or("");
+    ORGANISATION.is_match(last) && ORGANISATION.is_match(next)
 }
 
 /// `签发人：…` on a line, perhaps after the 发文字号.

@@ -179,7 +179,22 @@ fn is_element_line(t: &str) -> bool {
 
 fn parse_date(t: &str) -> Option<(u16, u8, u8)> {
     if let Some(c) = DATE.captures(t) {
-        return Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?));
+        // `\d` is any decimal digit: `２０２４` too.
+        let number = |s: &str| -> Option<u32> {
+            s.chars().try_fold(0u32, |n, c| {
+                Some(
+                    n.checked_mul(10)?
+                        + c.to_digit(10).or_else(|| {
+                            ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32)
+                        })?,
+                )
+            })
+        };
+        return Some((
+            number(&c[1])?.try_into().ok()?,
+            number(&c[2])?.try_into().ok()?,
+            number(&c[3])?.try_into().ok()?,
+        ));
     }
     let c = CHINESE_DATE.captures(t)?;
     let year: String = c[1]
@@ -288,7 +303,8 @@ impl<'a> Recogniser<'a> {
             while start > i
                 && end - start < 6
                 && name_like(&lines[start - 1])
-                && !(self.indent_marks_paragraphs && lines[start - 1].indented)
+                && (lines[start - 1].aligned
+                    || !(self.indent_marks_paragraphs && lines[start - 1].indented))
             {
                 start -= 1;
             }
@@ -390,6 +406,27 @@ impl<'a> Recogniser<'a> {
     }
 }
 
+/// The issuers of a draft with no 发文机关标志: the organisations before the
+/// title's `关于` (`A、B关于…`), else those of the 署名.
+pub fn issuers_without_mark(doc: &Doc) -> Vec<String> {
+    let organisations = |names: Vec<String>| {
+        (!names.is_empty()
+            && names
+                .iter()
+                .all(|n| ORGANISATION.is_match(n) && chars(n) <= 30))
+        .then_some(names)
+    };
+    let from_title = doc.title.as_deref().and_then(|t| {
+        let (before, _) = t.split_once("关于")?;
+        let names = before
+            .split(['、', ' ', '\u{3000}'])
+            .filter(|n| !n.is_empty());
+        organisations(names.map(str::to_string).collect())
+    });
+    // Not from the 署名 alone: a plan without an issuer stays without one.
+    from_title.unwrap_or_default()
+}
+
 /// 署名 lines; joint issuers set side by side on one line (apart by two
 /// or more ideographic spaces, or four spaces) are one name each.
 fn signature_lines(lines: &[Line]) -> Vec<String> {
@@ -406,4 +443,10 @@ fn signature_lines(lines: &[Line]) -> Vec<String> {
         .collect()
 }
 
-static WIDE_GAP: LazyLock<Regex> = LazyLock::new(|| re(r"\u{3000}{2,}| {4,}|\t"));
+/// Two ems or more of spaces (an ideographic space is one, a space or a
+/// no-break space half), or a tab.
+static WIDE_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\t+|[ \u{a0}]*\u{3000}[ \u{a0}]*\u{3000}[\u{3000} \u{a0}]*|[ \u{a0}]{4,}|\u{3000}[ \u{a0}]{2,}|[ \u{a0}]{2,}\u{3000}",
+    )
+});

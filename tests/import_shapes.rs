@@ -1,0 +1,584 @@
+//! Import over generated drafts (issue 19): every shape of a real draft
+//! (headers, titles broken over lines, bylines, 附件说明, padded and joint
+//! 署名, dates in Chinese numerals, 附注, labelled and enclosed
+//! attachments, 版记), each element checked in its plan key, and the
+//! rebuilt twin checked against the draft: every line of the draft is in
+//! the twin, in order, unless a note names it as removed.
+
+mod support;
+
+use std::fmt::Write as _;
+
+use support::*;
+
+const NBSP: &str = "\u{a0}";
+const IDEO: &str = "\u{3000}";
+
+/// What a generated draft holds, and so what the plan must say.
+struct Draft {
+    name: String,
+    text: String,
+    /// The draft's lines as the twin must hold them, in order
+    /// (whitespace removed; a Chinese-numeral date in Arabic numerals).
+    expected: Vec<String>,
+    /// `key = value` lines the plan must hold.
+    keys: Vec<String>,
+    /// Attachment titles, in order, and whether each has text.
+    attachments: Vec<(String, bool, bool)>,
+}
+
+#[derive(Clone, Copy)]
+enum Header {
+    None,
+    Mark,
+    Joint,
+    Up,
+}
+
+#[derive(Clone, Copy)]
+enum TitleShape {
+    OneLine,
+    TwoLines,
+    WebSpace,
+}
+
+#[derive(Clone, Copy)]
+enum Pad {
+    None,
+    Nbsp,
+    Ideographic,
+    Tabs,
+    Mixed,
+}
+
+#[derive(Clone, Copy)]
+enum Enclosure {
+    /// No attachment.
+    None,
+    /// Listed in the 附件说明 and printed after the closing with this label
+    /// line: `附件`, `附件：`, `附件1`, `附件1：`, or `附件1：TITLE`.
+    Listed(&'static str, usize),
+    /// Listed but sent separately.
+    Absent,
+    /// An 印发 notice's enclosed document: no label, not listed.
+    Enclosed,
+}
+
+struct Shape {
+    header: Header,
+    title: TitleShape,
+    byline: bool,
+    pad: Pad,
+    joint_signature: bool,
+    chinese_date: bool,
+    note: Option<&'static str>,
+    enclosure: Enclosure,
+    record: bool,
+}
+
+fn pad(p: Pad, n: usize) -> String {
+    match p {
+        Pad::None => String::new(),
+        Pad::Nbsp => NBSP.repeat(n * 2),
+        Pad::Ideographic => IDEO.repeat(n),
+        Pad::Tabs => "\t".repeat(n / 2 + 1),
+        Pad::Mixed => format!("{}{}", NBSP.repeat(n), IDEO.repeat(n / 2)),
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+const OFFICES: [(&str, &str); 4] = [
+    ("某某市应急管理局", "某应急"),
+    ("某某县人民政府办公室", "某政办发"),
+    ("某某省交通运输厅", "某交"),
+    ("某某区教育局", "某教"),
+];
+
+const DOCS: [&str; 4] = [
+    "2024年宣传工作要点",
+    "防汛抗旱应急预案",
+    "农村公路养护管理办法",
+    "校园安全专项整治工作方案",
+];
+
+/// Appends one draft line; `expect` says it must reach the twin.
+fn line(text: &mut String, expected: &mut Vec<String>, s: &str, expect: bool) {
+    text.push_str(s);
+    text.push('\n');
+    if expect && !squash(s).is_empty() {
+        expected.push(squash(s));
+    }
+}
+
+fn draft(n: usize, shape: &Shape) -> Draft {
+    let (office, prefix) = OFFICES[n % OFFICES.len()];
+    let second = OFFICES[(n + 1) % OFFICES.len()].0;
+    let doc = format!("{office}{}", DOCS[n % DOCS.len()]);
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    let mut keys = Vec::new();
+    let number = format!("{prefix}〔2024〕{}号", n + 3);
+    let joint = matches!(shape.header, Header::Joint) || shape.joint_signature;
+    match shape.header {
+        Header::None => {}
+        Header::Mark => {
+            line(&mut text, &mut expected, &format!("{office}文件"), true);
+            line(&mut text, &mut expected, "", false);
+            line(&mut text, &mut expected, &number, true);
+            keys.push(format!("number = \"{number}\""));
+        }
+        Header::Joint => {
+            line(&mut text, &mut expected, office, true);
+            line(&mut text, &mut expected, second, true);
+            line(&mut text, &mut expected, "文件", true);
+            line(&mut text, &mut expected, "", false);
+            line(&mut text, &mut expected, &number, true);
+        }
+        Header::Up => {
+            line(
+                &mut text,
+                &mut expected,
+                &format!("{number}{IDEO}{IDEO}签发人：王建国"),
+                true,
+            );
+            keys.push("signers = [\"王建国\"]".into());
+        }
+    }
+    line(&mut text, &mut expected, "", false);
+    let issuers = if joint {
+        format!("{office}、{second}")
+    } else {
+        office.to_string()
+    };
+    let kind = if matches!(shape.enclosure, Enclosure::Enclosed | Enclosure::Listed(..)) {
+        format!("关于印发《{doc}》的通知")
+    } else {
+        format!(
+            "关于做好第{}批{}工作的通知",
+            n + 1,
+            DOCS[(n + 2) % DOCS.len()]
+        )
+    };
+    let title = format!("{issuers}{kind}");
+    match shape.title {
+        TitleShape::OneLine => line(&mut text, &mut expected, &title, true),
+        TitleShape::TwoLines => {
+            let cut = title
+                .char_indices()
+                .nth(title.chars().count() / 2)
+                .unwrap()
+                .0;
+            line(&mut text, &mut expected, &title[..cut], true);
+            line(&mut text, &mut expected, &title[cut..], true);
+        }
+        TitleShape::WebSpace => {
+            // A web copy turned the draft's line break into a space.
+            let cut = title
+                .char_indices()
+                .nth(title.chars().count() / 2)
+                .unwrap()
+                .0;
+            line(
+                &mut text,
+                &mut expected,
+                &format!("{} {}", &title[..cut], &title[cut..]),
+                true,
+            );
+        }
+    }
+    keys.push(format!("title = \"{title}\""));
+    if joint {
+        keys.push(format!("issuer = [\"{office}\", \"{second}\"]"));
+    } else {
+        keys.push(format!("issuer = \"{office}\""));
+    }
+    if shape.byline {
+        line(
+            &mut text,
+            &mut expected,
+            &format!("发布日期：2024-03-1{}{IDEO}{IDEO}来源：{office}", n % 10),
+            false,
+        );
+    }
+    line(&mut text, &mut expected, "", false);
+    let to = "各区县人民政府，市直各有关单位";
+    line(&mut text, &mut expected, &format!("{to}："), true);
+    keys.push(format!("to = \"{to}\""));
+    let body = [
+        format!(
+            "为切实做好{}工作，保障人民群众生命财产安全，现将有关事项通知如下。",
+            DOCS[n % 4]
+        ),
+        "（一）加强组织领导。".to_string(),
+        "各单位要高度重视，主要负责同志亲自抓，分管负责同志具体抓，确保各项工作落到实处。"
+            .to_string(),
+        format!(
+            "请于2024年{}月{}日前将工作情况报送市应急管理局。",
+            n % 12 + 1,
+            n % 28 + 1
+        ),
+    ];
+    for p in &body {
+        line(&mut text, &mut expected, &format!("{IDEO}{IDEO}{p}"), true);
+    }
+    let mut attachments = Vec::new();
+    let listed_title = doc.clone();
+    match shape.enclosure {
+        Enclosure::Listed(..) | Enclosure::Absent => {
+            line(&mut text, &mut expected, "", false);
+            line(
+                &mut text,
+                &mut expected,
+                &format!("{IDEO}{IDEO}附件：{listed_title}"),
+                true,
+            );
+        }
+        _ => {}
+    }
+    line(&mut text, &mut expected, "", false);
+    let p = shape.pad;
+    if shape.joint_signature {
+        line(
+            &mut text,
+            &mut expected,
+            &format!(
+                "{}{office}{IDEO}{IDEO}{IDEO}{second}{}",
+                pad(p, 8),
+                pad(p, 2)
+            ),
+            true,
+        );
+    } else {
+        line(
+            &mut text,
+            &mut expected,
+            &format!("{}{office}{}", pad(p, 12), pad(p, 1)),
+            true,
+        );
+    }
+    let (month, day) = (n % 12 + 1, n % 27 + 1);
+    if shape.chinese_date {
+        let digits = |v: usize| -> String {
+            const TENS: [&str; 4] = ["", "十", "二十", "三十"];
+            const ONES: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+            format!("{}{}", TENS[v / 10], ONES[v % 10])
+        };
+        text.push_str(&format!(
+            "{}二〇二四年{}月{}日{}\n",
+            pad(p, 13),
+            digits(month),
+            digits(day),
+            pad(p, 1)
+        ));
+    } else {
+        text.push_str(&format!(
+            "{}2024年{month}月{day}日{}\n",
+            pad(p, 13),
+            pad(p, 1)
+        ));
+    }
+    expected.push(format!("2024年{month}月{day}日"));
+    keys.push(format!("date = 2024-{month:02}-{day:02}"));
+    if let Some(note) = shape.note {
+        line(&mut text, &mut expected, "", false);
+        line(
+            &mut text,
+            &mut expected,
+            &format!("{}（{note}）", pad(p, 2)),
+            true,
+        );
+        keys.push(format!("note = \"{note}\""));
+    }
+    let section = |text: &mut String, expected: &mut Vec<String>| {
+        let paragraphs = [
+            format!(
+                "为做好{}工作，制定本{}。",
+                DOCS[n % 4],
+                if n.is_multiple_of(2) {
+                    "方案"
+                } else {
+                    "要点"
+                }
+            ),
+            "一、总体要求".to_string(),
+            format!(
+                "坚持人民至上、生命至上，全年开展宣传活动不少于{}场次。",
+                n + 10
+            ),
+            "二、主要任务".to_string(),
+            "（一）深入开展宣传教育。组织开展“安全生产月”等活动，普及安全知识。".to_string(),
+        ];
+        for p in paragraphs {
+            text.push_str(&format!("{IDEO}{IDEO}{p}\n\n"));
+            expected.push(squash(&p));
+        }
+    };
+    match shape.enclosure {
+        Enclosure::None => {}
+        Enclosure::Absent => attachments.push((listed_title.clone(), true, false)),
+        Enclosure::Listed(label, title_lines) => {
+            line(&mut text, &mut expected, "", false);
+            // The attachment page prints its label bare (附件1, no colon), as
+            // GB/T 9704 §8 sets it, and the title on a line of its own.
+            let bare = label.trim_end_matches("TITLE").trim_end_matches('：');
+            if label.ends_with("TITLE") {
+                let label = label.trim_end_matches("TITLE");
+                line(
+                    &mut text,
+                    &mut expected,
+                    &format!("{label}{listed_title}"),
+                    false,
+                );
+                expected.push(squash(bare));
+                expected.push(squash(&listed_title));
+            } else {
+                line(&mut text, &mut expected, label, false);
+                expected.push(squash(bare));
+                line(&mut text, &mut expected, "", false);
+                if title_lines == 2 {
+                    let cut = listed_title
+                        .char_indices()
+                        .nth(listed_title.chars().count() - 4)
+                        .unwrap()
+                        .0;
+                    line(&mut text, &mut expected, &listed_title[..cut], true);
+                    line(&mut text, &mut expected, &listed_title[cut..], true);
+                } else {
+                    line(&mut text, &mut expected, &listed_title, true);
+                }
+            }
+            line(&mut text, &mut expected, "", false);
+            section(&mut text, &mut expected);
+            attachments.push((listed_title.clone(), true, true));
+        }
+        Enclosure::Enclosed => {
+            line(&mut text, &mut expected, "", false);
+            line(&mut text, &mut expected, &listed_title, true);
+            line(&mut text, &mut expected, "", false);
+            section(&mut text, &mut expected);
+            attachments.push((listed_title.clone(), false, true));
+        }
+    }
+    if shape.record {
+        line(&mut text, &mut expected, "", false);
+        line(
+            &mut text,
+            &mut expected,
+            "抄送：市委办公室，市人大常委会办公室。",
+            true,
+        );
+        line(
+            &mut text,
+            &mut expected,
+            &format!("{office}{IDEO}{IDEO}{IDEO}2024年{month}月{day}日印发"),
+            true,
+        );
+        keys.push("cc = \"市委办公室，市人大常委会办公室\"".into());
+    }
+    Draft {
+        name: format!("d{n:03}"),
+        text,
+        expected,
+        keys,
+        attachments,
+    }
+}
+
+fn shapes() -> Vec<Shape> {
+    let headers = [Header::None, Header::Mark, Header::Joint, Header::Up];
+    let titles = [
+        TitleShape::OneLine,
+        TitleShape::TwoLines,
+        TitleShape::WebSpace,
+    ];
+    let pads = [
+        Pad::None,
+        Pad::Nbsp,
+        Pad::Ideographic,
+        Pad::Tabs,
+        Pad::Mixed,
+    ];
+    let notes = [None, Some("信息公开形式：主动公开"), Some("此件公开发布")];
+    let enclosures = [
+        Enclosure::None,
+        Enclosure::Listed("附件", 1),
+        Enclosure::Listed("附件：", 1),
+        Enclosure::Listed("附件1", 2),
+        Enclosure::Listed("附件1：", 1),
+        Enclosure::Listed("附件：TITLE", 1),
+        Enclosure::Absent,
+        Enclosure::Enclosed,
+    ];
+    // Every value of every dimension, each beside many others: a mixed
+    // radix walk rather than the full product.
+    (0..80)
+        .map(|i| Shape {
+            header: headers[i % 4],
+            title: titles[(i / 4) % 3],
+            byline: i % 7 == 3,
+            pad: pads[(i / 2) % 5],
+            joint_signature: matches!(headers[i % 4], Header::Joint) && i % 3 != 0,
+            chinese_date: i % 5 == 1,
+            note: notes[(i / 3) % 3],
+            enclosure: enclosures[(i / 5) % 8],
+            record: i % 2 == 1,
+        })
+        .collect()
+}
+
+/// The draft lines the notes name: `line 3` / `lines 3, 5` in a note that
+/// says it dropped or removed something.
+fn dropped_lines(stderr: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for note in stderr.split("note[import]:").skip(1) {
+        if !note.contains("dropped") {
+            continue;
+        }
+        let Some(list) = note.split(": ").nth(1) else {
+            continue;
+        };
+        let list = list
+            .trim_start_matches("lines ")
+            .trim_start_matches("line ");
+        out.extend(
+            list.split(", ")
+                .filter_map(|n| n.trim().parse::<usize>().ok()),
+        );
+    }
+    out
+}
+
+#[test]
+fn every_shape_of_draft_keeps_its_elements_and_its_words() {
+    let dir = scratch("import-shapes");
+    let mut failures = String::new();
+    let shapes = shapes();
+    for (n, shape) in shapes.iter().enumerate() {
+        let d = draft(n, shape);
+        let path = dir.join(format!("{}.txt", d.name));
+        std::fs::write(&path, &d.text).unwrap();
+        let out = dir.join(&d.name);
+        let imported = notice(&[
+            "import",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&imported.stderr).into_owned();
+        if !imported.status.success() {
+            writeln!(failures, "{}: import failed: {stderr}", d.name).unwrap();
+            continue;
+        }
+        let plan_path = out.join("plan.toml");
+        let plan = std::fs::read_to_string(&plan_path).unwrap();
+        let mut wrong = Vec::new();
+        for key in &d.keys {
+            if !plan.contains(key.as_str()) {
+                wrong.push(format!("missing {key}"));
+            }
+        }
+        // Attachments: titles, listed or not, and text where the draft had it.
+        let heads: Vec<&str> = plan.split("[[attachments]]").skip(1).collect();
+        if heads.len() != d.attachments.len() {
+            wrong.push(format!(
+                "{} attachments, the draft has {}",
+                heads.len(),
+                d.attachments.len()
+            ));
+        }
+        for (head, (title, listed, text)) in heads.iter().zip(&d.attachments) {
+            if !head.contains(&format!("title = \"{title}\"")) {
+                wrong.push(format!("attachment title is not “{title}”"));
+            }
+            if head.contains("listed = false") == *listed {
+                wrong.push(format!("attachment “{title}” listed should be {listed}"));
+            }
+            if head.contains("body_file") != *text {
+                wrong.push(format!("attachment “{title}” text should be {text}"));
+            }
+        }
+        let built = notice(&[
+            "build",
+            "--no-system-fonts",
+            "--format",
+            "txt",
+            plan_path.to_str().unwrap(),
+        ]);
+        if !built.status.success() {
+            wrong.push(format!(
+                "build failed: {}",
+                String::from_utf8_lossy(&built.stderr)
+            ));
+        } else {
+            let twin = squash(&std::fs::read_to_string(out.join("plan.txt")).unwrap());
+            let dropped = dropped_lines(&stderr);
+            let mut from = 0;
+            for line in &d.expected {
+                match twin[from..].find(line.as_str()) {
+                    Some(at) => from += at + line.len(),
+                    None => {
+                        let at = d
+                            .text
+                            .lines()
+                            .position(|l| squash(l) == *line)
+                            .map_or(0, |p| p + 1);
+                        if !dropped.contains(&at) {
+                            wrong.push(format!("line {at} “{line}” is not in the twin (in order)"));
+                        }
+                    }
+                }
+            }
+        }
+        if !wrong.is_empty() {
+            writeln!(
+                failures,
+                "{} ({}):\n  {}\n--- draft\n{}--- notes\n{stderr}--- plan\n{plan}",
+                d.name,
+                path.display(),
+                wrong.join("\n  "),
+                d.text
+            )
+            .unwrap();
+        }
+    }
+    let count = failures.matches("--- draft").count();
+    assert!(
+        failures.is_empty(),
+        "{count} of {} drafts lost something:\n{failures}",
+        shapes.len()
+    );
+}
+
+#[test]
+fn generated_drafts_cover_every_shape() {
+    // The walk reaches every value of every dimension.
+    let shapes = shapes();
+    let seen = |f: &dyn Fn(&Shape) -> usize, n: usize| {
+        let mut hit = vec![false; n];
+        for s in &shapes {
+            hit[f(s)] = true;
+        }
+        hit.iter().all(|h| *h)
+    };
+    assert!(seen(&|s| s.header as usize, 4));
+    assert!(seen(&|s| s.title as usize, 3));
+    assert!(seen(&|s| s.pad as usize, 5));
+    assert!(seen(
+        &|s| match s.enclosure {
+            Enclosure::None => 0,
+            Enclosure::Listed("附件", _) => 1,
+            Enclosure::Listed("附件：", _) => 2,
+            Enclosure::Listed("附件1", _) => 3,
+            Enclosure::Listed("附件1：", _) => 4,
+            Enclosure::Listed(_, _) => 5,
+            Enclosure::Absent => 6,
+            Enclosure::Enclosed => 7,
+        },
+        8
+    ));
+    assert!(shapes.iter().any(|s| s.byline) && shapes.iter().any(|s| s.chinese_date));
+    assert!(shapes.iter().any(|s| s.joint_signature));
+}
