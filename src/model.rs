@@ -214,6 +214,31 @@ pub struct Attendance {
     pub names: String,
 }
 
+impl Attendance {
+    /// The names, each with the separator after it (`，` or a run of
+    /// ideographic spaces, as the plan wrote them): lines break between
+    /// pieces, never inside a name.
+    pub fn pieces(&self) -> Vec<&str> {
+        let separator = |c: char| c == '，' || c == '\u{3000}';
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        let mut in_separator = false;
+        for (i, c) in self.names.char_indices() {
+            if separator(c) {
+                in_separator = true;
+            } else if in_separator {
+                pieces.push(&self.names[start..i]);
+                start = i;
+                in_separator = false;
+            }
+        }
+        if start < self.names.len() {
+            pieces.push(&self.names[start..]);
+        }
+        pieces
+    }
+}
+
 /// An image file the document prints.
 #[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
 pub struct Image {

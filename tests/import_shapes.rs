@@ -40,6 +40,8 @@ enum TitleShape {
     OneLine,
     TwoLines,
     WebSpace,
+    /// `关 于 印 发 …`: a page's letter-spaced heading.
+    LetterSpaced,
 }
 
 #[derive(Clone, Copy)]
@@ -173,6 +175,10 @@ fn draft(n: usize, shape: &Shape) -> Draft {
                 .0;
             line(&mut text, &mut expected, &title[..cut], true);
             line(&mut text, &mut expected, &title[cut..], true);
+        }
+        TitleShape::LetterSpaced => {
+            let spaced: Vec<String> = title.chars().map(String::from).collect();
+            line(&mut text, &mut expected, &spaced.join(" "), true);
         }
         TitleShape::WebSpace => {
             // A web copy turned the draft's line break into a space.
@@ -393,6 +399,7 @@ fn shapes() -> Vec<Shape> {
         TitleShape::OneLine,
         TitleShape::TwoLines,
         TitleShape::WebSpace,
+        TitleShape::LetterSpaced,
     ];
     let pads = [
         Pad::None,
@@ -417,10 +424,16 @@ fn shapes() -> Vec<Shape> {
     (0..80)
         .map(|i| Shape {
             header: headers[i % 4],
-            title: titles[(i / 4) % 3],
+            title: titles[(i / 4) % 4],
             byline: i % 7 == 3,
             pad: pads[(i / 2) % 5],
-            joint_signature: matches!(headers[i % 4], Header::Joint) && i % 3 != 0,
+            // Joint issuers in the mark, or (no mark) only in the title
+            // and the 署名.
+            joint_signature: match headers[i % 4] {
+                Header::Joint => i % 3 != 0,
+                Header::None => i % 3 == 1,
+                _ => false,
+            },
             chinese_date: i % 5 == 1,
             note: notes[(i / 3) % 3],
             enclosure: enclosures[(i / 5) % 8],
@@ -564,7 +577,7 @@ fn generated_drafts_cover_every_shape() {
         hit.iter().all(|h| *h)
     };
     assert!(seen(&|s| s.header as usize, 4));
-    assert!(seen(&|s| s.title as usize, 3));
+    assert!(seen(&|s| s.title as usize, 4));
     assert!(seen(&|s| s.pad as usize, 5));
     assert!(seen(
         &|s| match s.enclosure {
@@ -580,5 +593,82 @@ fn generated_drafts_cover_every_shape() {
         8
     ));
     assert!(shapes.iter().any(|s| s.byline) && shapes.iter().any(|s| s.chinese_date));
-    assert!(shapes.iter().any(|s| s.joint_signature));
+    assert!(
+        shapes
+            .iter()
+            .any(|s| s.joint_signature && matches!(s.header, Header::None))
+    );
+}
+
+/// 纪要 attendance over generated lists: names apart by ideographic
+/// spaces or by `，`, two to four characters, 3 to 24 of them. The twin
+/// keeps the draft's line as it was, and the PDF breaks no name.
+#[test]
+fn minutes_attendance_keeps_its_separators_and_its_names_whole() {
+    const SURNAMES: [&str; 8] = ["王", "李", "张", "陈", "赵", "孙", "欧阳", "韩"];
+    const GIVEN: [&str; 6] = ["建平", "红", "国强", "卫国", "丽", "志勇"];
+    let dir = scratch("import-minutes");
+    let mut failures = Vec::new();
+    for (case, count) in [3, 7, 12, 17, 24].into_iter().enumerate() {
+        for separator in [IDEO, "，"] {
+            let names: Vec<String> = (0..count)
+                .map(|k| {
+                    let n = k * 7 + case;
+                    format!("{}{}", SURNAMES[n % 8], GIVEN[(n / 8 + k) % 6])
+                })
+                .collect();
+            let attendees = format!("出席：{}", names.join(separator));
+            let observers = format!("列席：{}", names[..count.min(4)].join(separator));
+            let text = format!(
+                "某某县人民政府常务会议纪要\n\n〔2024〕{case}号\n\n某某县人民政府办公室{IDEO}{IDEO}{IDEO}2024年6月20日\n\n\
+                 县政府第{case}次常务会议纪要\n\n{IDEO}{IDEO}会议研究了防汛工作。\n\n{attendees}\n\n{observers}\n\n\
+                 抄送：县委办公室。\n\n某某县人民政府办公室{IDEO}{IDEO}{IDEO}2024年6月20日印发\n"
+            );
+            let name = format!(
+                "m{case}-{}",
+                if separator == IDEO { "space" } else { "comma" }
+            );
+            let draft = dir.join(format!("{name}.txt"));
+            std::fs::write(&draft, &text).unwrap();
+            let out = dir.join(&name);
+            let imported = notice(&[
+                "import",
+                draft.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert!(
+                imported.status.success(),
+                "{}",
+                String::from_utf8_lossy(&imported.stderr)
+            );
+            let built = notice(&[
+                "build",
+                "--no-system-fonts",
+                "--format",
+                "pdf,txt",
+                out.join("plan.toml").to_str().unwrap(),
+            ]);
+            assert!(
+                built.status.success(),
+                "{}",
+                String::from_utf8_lossy(&built.stderr)
+            );
+            let twin = std::fs::read_to_string(out.join("plan.txt")).unwrap();
+            for wanted in [&attendees, &observers] {
+                if !twin
+                    .lines()
+                    .any(|l| l.trim_start_matches(IDEO) == wanted.as_str())
+                {
+                    failures.push(format!("{name}: the twin has no line “{wanted}”:\n{twin}"));
+                }
+            }
+            let pdf = support::pdf::Pdf::parse(&std::fs::read(out.join("plan.pdf")).unwrap());
+            let (problems, seen) = support::measure::attendance_problems(&pdf, &twin);
+            if seen != 2 || !problems.is_empty() {
+                failures.push(format!("{name}: {seen} attendance lines, {problems:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

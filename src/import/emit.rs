@@ -225,8 +225,10 @@ fn closing_keys(doc: &Doc) -> String {
         ("absentees", &doc.absentees),
         ("observers", &doc.observers),
     ] {
-        if !names.is_empty() {
-            key(name, strings(names));
+        match names.as_slice() {
+            [] => {}
+            [one] => key(name, string(one)),
+            many => key(name, strings(many)),
         }
     }
     if let Some(cc) = &doc.cc {

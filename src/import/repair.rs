@@ -266,6 +266,20 @@ pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
         out.punctuation += 1;
         format!("{}〔{}〕{}号", &c[1], &c[2], &c[3])
     });
+    // A letter-spaced line (`关 于 印 发 …`, a page's heading): every
+    // space goes, whatever stands beside it.
+    let tokens: Vec<&str> = cited
+        .split([' ', '\u{a0}'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let single = tokens.iter().filter(|t| t.chars().count() == 1).count();
+    let cited =
+        if tokens.len() >= 6 && single * 5 >= tokens.len() * 4 && !cited.contains('\u{3000}') {
+            out.spaces += tokens.len() - 1;
+            std::borrow::Cow::Owned(tokens.concat())
+        } else {
+            cited
+        };
     let chars: Vec<char> = cited.chars().collect();
     let chinese_or_digit = |c: char| is_chinese(c) || c.is_ascii_digit();
     // Spaces.

@@ -339,14 +339,18 @@ impl<'a> Recogniser<'a> {
         }
         // 纪要: who attended.
         while let Some(c) = lines.get(k).and_then(|l| NAMES.captures(&l.text)) {
-            // Names apart by `，` or ideographic spaces; `、` joins parts of
-            // one entry (县政府办公室、县应急管理局主要负责同志).
-            let names: Vec<String> = c[2]
-                .split(['，', ',', '\u{3000}'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            // Names apart by `，` become a list (printed joined by `，`);
+            // names apart by spaces stay one text, spaced as the draft has
+            // them. `、` joins parts of one entry (县政府办公室、县应急管理局主要负责同志).
+            let names: Vec<String> = if c[2].contains(['，', ',']) {
+                c[2].split(['，', ','])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                vec![c[2].trim().to_string()]
+            };
             match c[1].chars().next() {
                 Some('出') => doc.attendees = names,
                 Some('请') => doc.absentees = names,
@@ -423,8 +427,9 @@ pub fn issuers_without_mark(doc: &Doc) -> Vec<String> {
             .filter(|n| !n.is_empty());
         organisations(names.map(str::to_string).collect())
     });
-    // Not from the 署名 alone: a plan without an issuer stays without one.
-    from_title.unwrap_or_default()
+    from_title
+        .or_else(|| organisations(doc.signature.clone()))
+        .unwrap_or_default()
 }
 
 /// 署名 lines; joint issuers set side by side on one line (apart by two

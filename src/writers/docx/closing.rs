@@ -17,7 +17,7 @@ use super::{
     CHAR, Part, blank, body_width, fonts, inset, mm, pt_tw, styles, text, text_width as width, tw,
 };
 use crate::gbt9704::{GEOMETRY, PT_PER_MM, Role, SIGNATURE_SEAL_TEXT, size};
-use crate::model::{Document, DocumentFormat, Image, ImageFormat};
+use crate::model::{Attendance, Document, DocumentFormat, Image, ImageFormat};
 use crate::typeset::fonts::FontSet;
 
 /// The seal's width: 42mm, as printed.
@@ -266,7 +266,7 @@ fn attendance(doc: &Document, parts: &mut Vec<Part>) {
                 None,
             )
             .add_run(text(&label).fonts(fonts(Role::Heiti)));
-        for (i, line) in name_lines(&a.names, body_width() - left).iter().enumerate() {
+        for (i, line) in name_lines(a, body_width() - left).iter().enumerate() {
             if i > 0 {
                 p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
             }
@@ -280,21 +280,25 @@ fn attendance(doc: &Document, parts: &mut Vec<Part>) {
 /// names, each name with its comma kept whole, as the PDF sets them (a
 /// word processor would break inside a name); a name longer than a third
 /// of a line may wrap like text.
-fn name_lines(names: &str, room: i32) -> Vec<String> {
-    let items: Vec<&str> = names.split('，').collect();
+fn name_lines(attendance: &Attendance, room: i32) -> Vec<String> {
     let mut lines = vec![String::new()];
-    for (i, item) in items.iter().enumerate() {
-        let piece = if i + 1 < items.len() {
-            format!("{item}，")
-        } else {
-            item.to_string()
-        };
+    for piece in attendance.pieces() {
+        // Spaces after a name may hang past the line's end; a comma may not.
+        let set = piece.trim_end_matches('\u{3000}');
+        let name = set.trim_end_matches('，');
         let line = lines.last_mut().expect("a line");
-        if !line.is_empty() && width(line) + width(&piece) > room && item.chars().count() <= 9 {
-            lines.push(piece);
+        if !line.is_empty() && width(line) + width(set) > room && name.chars().count() <= 9 {
+            // Spaces between names end with the line.
+            let kept = line.trim_end_matches('\u{3000}').len();
+            line.truncate(kept);
+            lines.push(piece.to_string());
         } else {
-            line.push_str(&piece);
+            line.push_str(piece);
         }
+    }
+    if let Some(last) = lines.last_mut() {
+        let kept = last.trim_end_matches('\u{3000}').len();
+        last.truncate(kept);
     }
     lines
 }
