@@ -66,14 +66,17 @@ pub struct Heading {
     /// Where the heading is in its Markdown source.
     #[serde(skip)]
     pub source: Range<usize>,
+    /// Closed with `#`s in the source (`## 加强组织领导。 ##`): it stands on
+    /// its own line even when it ends in 。.
+    pub alone: bool,
 }
 
 impl Heading {
-    /// A heading that is a whole sentence (ends in 。): it runs into the
-    /// paragraph after it, or, with none, reads and flows as text rather
-    /// than staying with what follows.
+    /// A heading that is a whole sentence (ends in 。, not closed): it runs
+    /// into the paragraph after it, or, with none, reads and flows as text
+    /// rather than staying with what follows.
     pub fn is_sentence(&self) -> bool {
-        plain_text(&self.runs).ends_with('。')
+        !self.alone && plain_text(&self.runs).ends_with('。')
     }
 }
 

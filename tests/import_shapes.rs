@@ -493,6 +493,12 @@ fn every_shape_of_draft_keeps_its_elements_and_its_words() {
                 wrong.push(format!("missing {key}"));
             }
         }
+        // The draft's `（一）…。` line before a paragraph stays a heading on
+        // its own line.
+        let body = std::fs::read_to_string(out.join("body.md")).unwrap_or_default();
+        if !body.contains("## （一）加强组织领导。 ##\n") {
+            wrong.push("“（一）加强组织领导。” is not a heading of its own".into());
+        }
         // Attachments: titles, listed or not, and text where the draft had it.
         let heads: Vec<&str> = plan.split("[[attachments]]").skip(1).collect();
         if heads.len() != d.attachments.len() {

@@ -45,6 +45,11 @@ pub fn parse(markdown: &str, values: &[String]) -> Body {
         parser.event(event, range);
     }
     parser.flush();
+    for block in &mut parser.blocks {
+        if let Block::Heading(h) = block {
+            h.alone = closed_heading(markdown.get(h.source.clone()).unwrap_or(""));
+        }
+    }
     let mut body = Body {
         blocks: run_in_headings(parser.blocks),
         notes: parser.notes,
@@ -270,6 +275,7 @@ impl Converter<'_> {
                     number: String::new(),
                     runs,
                     source: start..range.end,
+                    alone: false,
                 }));
             }
             TagEnd::Item => {
@@ -329,6 +335,16 @@ fn convert_align(a: Alignment) -> Align {
         Alignment::Center => Align::Center,
         Alignment::Right => Align::Right,
     }
+}
+
+/// An ATX heading with a closing sequence: `## 加强组织领导。 ##`.
+fn closed_heading(source: &str) -> bool {
+    let line = source.lines().next().unwrap_or("").trim_end();
+    let open = line.trim_start().trim_start_matches('#');
+    let Some(before) = open.trim_end_matches('#').strip_suffix([' ', '\t']) else {
+        return false;
+    };
+    open.ends_with('#') && !before.trim().is_empty()
 }
 
 /// Merges each heading ending in `。` into the paragraph right after it.
@@ -531,6 +547,23 @@ mod tests {
             ]
         );
         assert_eq!(body.blocks.len(), 4);
+    }
+
+    #[test]
+    fn a_closed_heading_with_a_full_stop_stands_alone() {
+        let body = parse(
+            "## 加强组织领导。 ##\n\n各单位要高度重视。\n\n## C#\n\n## 推进。\n\n正文。\n",
+            &[],
+        );
+        assert_eq!(
+            headings(&body.blocks),
+            ["（一）加强组织领导。", "（二）C#", "（三）推进。|正文。"]
+        );
+        assert_eq!(body.blocks.len(), 4);
+        let Block::Heading(closed) = &body.blocks[0] else {
+            panic!("{:?}", body.blocks[0]);
+        };
+        assert!(closed.alone && !closed.is_sentence());
     }
 
     #[test]

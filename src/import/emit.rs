@@ -294,10 +294,15 @@ pub fn markdown(blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
         match block {
-            Block::Heading { level, text } => {
-                out.push_str(&"#".repeat(usize::from(*level)));
+            Block::Heading { level, text, alone } => {
+                let hashes = "#".repeat(usize::from(*level));
+                out.push_str(&hashes);
                 out.push(' ');
                 out.push_str(&escape(text));
+                if *alone {
+                    out.push(' ');
+                    out.push_str(&hashes);
+                }
             }
             Block::Paragraph(text) => out.push_str(&escape(text)),
             Block::Table(rows) => {

@@ -64,14 +64,12 @@ impl Recogniser<'_> {
         self.infer_missing_first_heading(&mut blocks, lines);
         // A heading that ends with `。` runs into the paragraph after it
         // (GB/T 9704's run-in headings); one the draft set on its own line
-        // before a paragraph stays a line of its own as a paragraph.
-        for (at, line) in std::mem::take(&mut self.standalone) {
+        // before a paragraph stays on its own line, closed (`## …。 ##`).
+        for (at, _) in std::mem::take(&mut self.standalone) {
             if matches!(blocks.get(at + 1), Some(Block::Paragraph(_)))
-                && let Some(Block::Heading { text, .. }) = blocks.get(at)
+                && let Some(Block::Heading { alone, .. }) = blocks.get_mut(at)
             {
-                let text = text.clone();
-                self.notes.add(line, "a numbered line ending in 。 before a paragraph is kept as a paragraph (as a heading it would run into the paragraph)");
-                blocks[at] = Block::Paragraph(text);
+                *alone = true;
             }
         }
         blocks
@@ -104,12 +102,14 @@ impl Recogniser<'_> {
                         blocks.push(Block::Heading {
                             level: level.clamp(1, 4),
                             text: text[..p].to_string(),
+                            alone: false,
                         });
                         blocks.push(Block::Paragraph(text[p..].trim_start().to_string()));
                     }
                     None => blocks.push(Block::Heading {
                         level: level.clamp(1, 4),
                         text,
+                        alone: false,
                     }),
                 }
                 return;
@@ -161,6 +161,7 @@ impl Recogniser<'_> {
                 blocks.push(Block::Heading {
                     level: number.level,
                     text: format!("{canonical}{head}"),
+                    alone: false,
                 });
                 blocks.push(Block::Paragraph(para.to_string()));
             }
@@ -171,6 +172,7 @@ impl Recogniser<'_> {
                 blocks.push(Block::Heading {
                     level: number.level,
                     text: format!("{canonical}{rest}"),
+                    alone: false,
                 })
             }
         }
@@ -191,7 +193,7 @@ impl Recogniser<'_> {
         }
         let candidate = (0..second).find(|&b| {
             matches!(&blocks[b], Block::Paragraph(t) if chars(t) <= 30 && !ends_sentence(t))
-                && matches!(blocks.get(b + 1), Some(Block::Heading { level: 2, text }) if text.starts_with("（一）"))
+                && matches!(blocks.get(b + 1), Some(Block::Heading { level: 2, text, .. }) if text.starts_with("（一）"))
         });
         if let Some(b) = candidate
             && let Block::Paragraph(t) = &blocks[b]
@@ -201,6 +203,7 @@ impl Recogniser<'_> {
             blocks[b] = Block::Heading {
                 level: 1,
                 text: format!("一、{t}"),
+                alone: false,
             };
         }
     }

@@ -59,6 +59,8 @@ pub enum Block {
     Heading {
         level: u8,
         text: String,
+        /// Set on its own line though it ends in 。 (written `## …。 ##`).
+        alone: bool,
     },
     Paragraph(String),
     /// Rows of cells, the first the header.
