@@ -678,3 +678,95 @@ fn minutes_attendance_keeps_its_separators_and_its_names_whole() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The same 80 drafts as Word files (LibreOffice turns each text line into
+/// a paragraph, padding and all): each imports to the plan, body and
+/// attachments its text draft gives.
+#[test]
+fn every_shape_of_draft_reads_the_same_from_word() {
+    let dir = scratch("import-shapes-word");
+    let shapes = shapes();
+    let mut texts = Vec::new();
+    for (n, shape) in shapes.iter().enumerate() {
+        let d = draft(n, shape);
+        let path = dir.join(format!("{}.txt", d.name));
+        std::fs::write(&path, &d.text).unwrap();
+        texts.push((d.name, path));
+    }
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("lo-profile").display()
+    );
+    let converted = std::process::Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--infilter=Text (encoded):UTF8,LF,,,",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .args(texts.iter().map(|(_, p)| p))
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("LibreOffice makes the Word drafts: install libreoffice-writer-nogui ({e})")
+        });
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let read = |out: &std::path::Path| -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                // The header comment names the draft's file.
+                let text: String = text
+                    .lines()
+                    .filter(|l| !l.starts_with('#') || l.starts_with("##"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let mut failures = Vec::new();
+    for (name, text_path) in &texts {
+        let word = dir.join(format!("{name}.docx"));
+        let (from_text, from_word) = (
+            dir.join(format!("{name}-text")),
+            dir.join(format!("{name}-word")),
+        );
+        for (draft, out) in [(text_path, &from_text), (&word, &from_word)] {
+            let imported = notice(&[
+                "import",
+                draft.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert!(
+                imported.status.success(),
+                "{}",
+                String::from_utf8_lossy(&imported.stderr)
+            );
+        }
+        let (a, b) = (read(&from_text), read(&from_word));
+        if a != b {
+            failures.push(format!(
+                "{name}:\n--- from text\n{a:#?}\n--- from Word\n{b:#?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} Word drafts differ from their text:\n{}",
+        failures.len(),
+        texts.len(),
+        failures.join("\n")
+    );
+}

@@ -386,6 +386,12 @@ impl Reader {
         let mut breaks_after = false;
         self.runs(p, style, &mut runs, &mut breaks_after);
         let text: String = runs.iter().map(|r| r.0.as_str()).collect();
+        let lead_len = text.len()
+            - text
+                .trim_start_matches([' ', '\u{3000}', '\t', '\u{a0}'])
+                .len();
+        // Padded past a paragraph's indent: set right or centred by spaces.
+        let padded = crate::import::draft::padding(&text[..lead_len]) > 3.0;
         let mut text = text
             .trim_matches([' ', '\u{3000}', '\t', '\u{a0}'])
             .to_string();
@@ -461,7 +467,12 @@ impl Reader {
                 line.text = cells.join("\t");
                 line.cells = Some(cells);
             }
+            let right = ppr
+                .and_then(|ppr| child(ppr, "jc"))
+                .and_then(|jc| attr(jc, "val"))
+                .is_some_and(|v| v == "right" || v == "end");
             line.indented = indented;
+            line.aligned = padded || right;
             line.blank_before = self.blank;
             line.page_break_before = self.page_break;
             line.centered = centered;

@@ -157,7 +157,7 @@ fn is_indent(c: char) -> bool {
 
 /// The width of a line's leading padding in ems: an ideographic space is
 /// one, a space half, a tab two.
-fn padding(lead: &str) -> f64 {
+pub(crate) fn padding(lead: &str) -> f64 {
     lead.chars()
         .map(|c| match c {
             '\u{3000}' => 1.0,
