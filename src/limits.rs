@@ -66,3 +66,21 @@ pub const DRAFT_BYTES: u64 = 64 << 20;
 
 /// Largest unpacked XML part of a Word draft: a zip bomb stops here.
 pub const DOCX_PART_BYTES: u64 = 32 << 20;
+
+/// How deep a Word draft's XML elements may nest. Word's own files stay
+/// under 30; the reader walks links and content controls recursively, so
+/// thousands of levels would overflow its stack.
+pub const DOCX_DEPTH: usize = 100;
+
+/// Text a Word draft may unpack to, numbers and merged cells included: four
+/// bodies' worth. (A 2 KB file can repeat a long numbering pattern or a
+/// wide merged cell thousands of times.)
+pub const DRAFT_TEXT_BYTES: usize = 4 * BODY_BYTES as usize;
+
+/// Table cells a Word draft may hold, merged cells counted as the columns
+/// they cover.
+pub const DRAFT_CELLS: usize = 400_000;
+
+/// A Word numbering pattern (`lvlText`, such as `%1.` or `（%2）`) longer
+/// than this is not a number and is not printed.
+pub const NUMBER_PATTERN_CHARS: usize = 32;

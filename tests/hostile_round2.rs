@@ -276,3 +276,179 @@ fn half_width_punctuation_prints_as_the_full_width_mark() {
             .contains("通知如下。一是加强领导、二是落实责任。")
     );
 }
+
+/// A Word file of `body` (the children of `w:body`), with `numbering` as
+/// its word/numbering.xml when given.
+fn word_file(path: &Path, body: &str, numbering: Option<&str>) {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+    zip.start_file("word/document.xml", options).unwrap();
+    write!(zip, "<w:document {w}><w:body>{body}</w:body></w:document>").unwrap();
+    if let Some(numbering) = numbering {
+        zip.start_file("word/numbering.xml", options).unwrap();
+        write!(zip, "<w:numbering {w}>{numbering}</w:numbering>").unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn paragraph(text: &str) -> String {
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+#[test]
+fn deeply_nested_word_files_are_refused_and_the_batch_goes_on() {
+    let dir = scratch("hostile-deep-word");
+    let closing = paragraph("某某县应急管理局") + &paragraph("2024年5月20日");
+    let sdt = format!(
+        "{}{}{}{closing}",
+        "<w:sdt><w:sdtContent>".repeat(5_000),
+        paragraph("关于做好防汛工作的通知"),
+        "</w:sdtContent></w:sdt>".repeat(5_000)
+    );
+    let links = format!(
+        "<w:p>{}<w:r><w:t>关于做好防汛工作的通知</w:t></w:r>{}</w:p>{closing}",
+        "<w:hyperlink>".repeat(30_000),
+        "</w:hyperlink>".repeat(30_000)
+    );
+    std::fs::create_dir_all(dir.join("good")).unwrap();
+    std::fs::write(dir.join("good/draft.txt"), DRAFT).unwrap();
+    word_file(
+        &dir.join("good/good.docx"),
+        &format!(
+            "{}{}{closing}",
+            paragraph("关于做好防汛工作的通知"),
+            paragraph("各乡镇人民政府：")
+        ),
+        None,
+    );
+    for (name, body) in [("sdt", &sdt), ("links", &links)] {
+        let docx = dir.join(format!("{name}.docx"));
+        word_file(&docx, body, None);
+        for command in ["build", "check", "import"] {
+            let out = dir.join(format!("{name}-{command}"));
+            let mut args = vec![command, s(&docx)];
+            if command == "import" {
+                args.extend(["--out", s(&out)]);
+            }
+            let run = bounded(&args);
+            assert_eq!(run.code, Some(1), "{command} {name}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("nest more than 100 deep")
+                    && run.stderr.contains(&format!("{name}.docx")),
+                "{command} {name}: {}",
+                run.stderr
+            );
+            assert!(!out.exists(), "{command} {name} wrote {}", out.display());
+        }
+        // In a batch the other drafts are still built.
+        let run = bounded(&["build", s(&docx), s(&dir.join("good/good.docx"))]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(dir.join("good/good.pdf").exists(), "{}", run.stderr);
+        std::fs::remove_file(dir.join("good/good.pdf")).unwrap();
+    }
+}
+
+#[test]
+fn word_files_that_unpack_to_huge_text_are_refused_in_bounded_time() {
+    let dir = scratch("hostile-big-word");
+    let head = paragraph("关于做好防汛工作的通知") + &paragraph("各乡镇人民政府：");
+    let closing = paragraph("某某县应急管理局") + &paragraph("2024年5月20日");
+    // Text past the body limit: 60,000 paragraphs of 90 bytes compress to
+    // a few kilobytes.
+    let long = paragraph("为做好今年防汛工作现将有关事项通知如下各单位要高度重视。");
+    let big_body = format!("{head}{}{closing}", long.repeat(60_000));
+    // A 100 KB numbering pattern used by 3,000 paragraphs.
+    let pattern = "某".repeat(100_000 / 3);
+    let numbering = format!(
+        "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"{pattern}%1\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num>"
+    );
+    let numbered = "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>一项工作。</w:t></w:r></w:p>".repeat(3_000);
+    // 20,000 rows of 20 cells, each spanning 64 columns.
+    let cell = "<w:tc><w:tcPr><w:gridSpan w:val=\"64\"/></w:tcPr><w:p/></w:tc>";
+    let row = format!(
+        "<w:tr>{}<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>",
+        cell.repeat(20)
+    );
+    let spans = format!("{head}<w:tbl>{}</w:tbl>{closing}", row.repeat(20_000));
+    for (name, body, numbering, says) in [
+        ("text", big_body, None, "more than the 4 MB a body may hold"),
+        ("spans", spans, None, "cells"),
+        (
+            "numbers",
+            format!("{head}{numbered}{closing}"),
+            Some(numbering.as_str()),
+            "",
+        ),
+    ] {
+        let docx = dir.join(format!("{name}.docx"));
+        word_file(&docx, &body, numbering);
+        let size = std::fs::metadata(&docx).unwrap().len();
+        for command in ["build", "import"] {
+            let out = dir.join(format!("{name}-{command}"));
+            let mut args = vec![command, s(&docx)];
+            if command == "import" {
+                args.extend(["--out", s(&out)]);
+            }
+            let run = bounded(&args);
+            assert!(
+                run.elapsed < Duration::from_secs(5),
+                "{command} {name} ({size} bytes): {:?}",
+                run.elapsed
+            );
+            assert!(
+                run.peak_mb < 400.0,
+                "{command} {name} ({size} bytes): {} MB",
+                run.peak_mb
+            );
+            if says.is_empty() {
+                // The pattern is not a number: the paragraphs import as text.
+                assert_eq!(run.code, Some(0), "{command} {name}: {}", run.stderr);
+            } else {
+                assert_eq!(run.code, Some(1), "{command} {name}: {}", run.stderr);
+                assert!(
+                    run.stderr.contains(says) && run.stderr.contains("split the draft"),
+                    "{command} {name}: {}",
+                    run.stderr
+                );
+                assert!(!out.exists(), "{command} {name} wrote {}", out.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_text_draft_too_big_to_build_is_refused_by_import_with_its_reason() {
+    let dir = scratch("hostile-big-text");
+    let head = "关于做好防汛工作的通知\n各乡镇人民政府：\n";
+    let closing = "某某县应急管理局\n2024年5月20日\n";
+    let paragraphs =
+        "　　为做好今年防汛工作，现将有关事项通知如下，各单位要高度重视。\n".repeat(50_000);
+    let rows: String = (0..30_000)
+        .map(|i| format!("{i}\t甲县\t{}\n", i * 3))
+        .collect();
+    for (name, text, says) in [
+        (
+            "body",
+            format!("{head}{paragraphs}{closing}"),
+            "more than the 4 MB a body may hold",
+        ),
+        (
+            "rows",
+            format!("{head}序号\t地区\t金额\n{rows}{closing}"),
+            "more than the 20000 a table may hold",
+        ),
+    ] {
+        let draft = dir.join(format!("{name}.txt"));
+        std::fs::write(&draft, text).unwrap();
+        let out = dir.join(name);
+        let run = bounded(&["import", s(&draft), "--out", s(&out)]);
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+        assert!(
+            !out.exists(),
+            "{name}: a plan that cannot build was written"
+        );
+    }
+}

@@ -62,6 +62,12 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Vec<Line>, Failed> {
         .map(parse_xml)
         .transpose()
         .map_err(|e| bad(format!("word/numbering.xml: {e}")))?;
+    let too_much = |what: String| {
+        Failed::from(
+            Diagnostic::error("limit", format!("{}: {what}", path.display()))
+                .hint("split the draft into smaller documents, or import the parts one by one"),
+        )
+    };
     let mut reader = Reader {
         styles: Styles::new(styles.as_ref()),
         numbering: Numbering::new(numbering.as_ref()),
@@ -70,6 +76,8 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Vec<Line>, Failed> {
         page_break: false,
         blank: false,
         signer_rows: false,
+        text_bytes: 0,
+        cells: 0,
     };
     let body = document
         .root_element()
@@ -77,17 +85,46 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Vec<Line>, Failed> {
         .find(|n| is(n, "body"))
         .ok_or_else(|| bad("its document has no body".into()))?;
     reader.block_children(body);
+    if reader.text_bytes > limits::DRAFT_TEXT_BYTES {
+        return Err(too_much(format!(
+            "its text unpacks to more than {} (numbers and merged cells included)",
+            limits::human_bytes(limits::DRAFT_TEXT_BYTES as u64)
+        )));
+    }
+    if reader.cells > limits::DRAFT_CELLS {
+        return Err(too_much(format!(
+            "its tables hold more than {} cells (merged cells counted as the columns they cover)",
+            limits::DRAFT_CELLS
+        )));
+    }
     Ok(reader.lines)
 }
 
-/// Parses a part without DTDs, with a bound on its nodes.
-fn parse_xml(text: &str) -> Result<Document<'_>, roxmltree::Error> {
+/// Parses a part without DTDs, with a bound on its nodes and on how deep
+/// they nest.
+fn parse_xml(text: &str) -> Result<Document<'_>, String> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: 8_000_000,
         ..roxmltree::ParsingOptions::default()
     };
-    Document::parse_with_options(text, options)
+    let document = Document::parse_with_options(text, options).map_err(|e| e.to_string())?;
+    // Pre-order: a node's parent has its depth before the node.
+    let mut depth = vec![0u32; document.descendants().count()];
+    for node in document.descendants() {
+        let d = node.parent().map_or(0, |p| depth[p.id().get_usize()] + 1);
+        if d as usize > limits::DOCX_DEPTH {
+            let at = document.text_pos_at(node.range().start);
+            return Err(format!(
+                "elements nest more than {} deep (line {}, column {}); a Word file nests fewer than 30",
+                limits::DOCX_DEPTH,
+                at.row,
+                at.col
+            ));
+        }
+        depth[node.id().get_usize()] = d;
+    }
+    Ok(document)
 }
 
 fn is(node: &Node, name: &str) -> bool {
@@ -267,7 +304,9 @@ impl Numbering {
                 };
                 list[i] = Level {
                     format: get("numFmt").unwrap_or_else(|| "decimal".into()),
-                    text: get("lvlText").unwrap_or_default(),
+                    text: get("lvlText")
+                        .filter(|t| t.chars().count() <= limits::NUMBER_PATTERN_CHARS)
+                        .unwrap_or_default(),
                     start: get("start").and_then(|s| s.parse().ok()).unwrap_or(1),
                 };
             }
@@ -354,11 +393,26 @@ struct Reader {
     /// The last row read was a row of the 签发人 (`签发人：⇥name⇥name`):
     /// the next row of short cells holds more names.
     signer_rows: bool,
+    /// Text read so far, and table cells: reading stops past the limits.
+    text_bytes: usize,
+    cells: usize,
 }
 
 impl Reader {
+    fn full(&self) -> bool {
+        self.text_bytes > limits::DRAFT_TEXT_BYTES || self.cells > limits::DRAFT_CELLS
+    }
+
+    fn push(&mut self, line: Line) {
+        self.text_bytes += line.text.len();
+        self.lines.push(line);
+    }
+
     fn block_children(&mut self, node: Node) {
         for n in node.children() {
+            if self.full() {
+                return;
+            }
             if is(&n, "p") {
                 self.paragraph(n);
             } else if is(&n, "tbl") {
@@ -477,7 +531,7 @@ impl Reader {
             line.page_break_before = self.page_break;
             line.centered = centered;
             line.face = face;
-            self.lines.push(line);
+            self.push(line);
             self.blank = false;
             self.page_break = false;
         }
@@ -594,7 +648,7 @@ impl Reader {
             let mut line = Line::new(text.clone(), self.paragraph);
             line.centered = true;
             line.blank_before = std::mem::take(&mut self.blank);
-            self.lines.push(line);
+            self.push(line);
         }
         true
     }
@@ -626,7 +680,12 @@ impl Reader {
                     .and_then(|g| attr(g, "val"))
                     .and_then(|v| v.parse::<usize>().ok())
                     .unwrap_or(1);
-                cells.extend(std::iter::repeat_n(String::new(), span.clamp(1, 64) - 1));
+                let covered = span.clamp(1, 64) - 1;
+                self.cells += 1 + covered;
+                if self.full() {
+                    return;
+                }
+                cells.extend(std::iter::repeat_n(String::new(), covered));
             }
             if cells.iter().all(String::is_empty) {
                 continue;
@@ -637,7 +696,7 @@ impl Reader {
             line.page_break_before = self.page_break;
             self.page_break = false;
             self.blank = false;
-            self.lines.push(line);
+            self.push(line);
         }
     }
 }

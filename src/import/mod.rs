@@ -13,6 +13,7 @@ pub mod structure;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Failed, SourceMap};
+use crate::limits;
 use draft::Kind;
 pub use structure::Doc;
 
@@ -117,12 +118,55 @@ pub fn import(path: &Path, sources: &mut SourceMap) -> Result<Imported, Failed> 
     // from the web carry its hard wraps.
     let doc =
         structure::Recogniser::new(&lines, &mut notes, kind != Some(Kind::Markdown)).recognise();
+    within_limits(&doc, path)?;
     diagnostics.extend(notes.into_diagnostics(path));
     Ok(Imported {
         source: path.to_path_buf(),
         doc,
         notes: diagnostics,
     })
+}
+
+/// A plan import would write must build: refused here, with the part
+/// named, rather than written and then refused by `notice build`.
+fn within_limits(doc: &Doc, path: &Path) -> Result<(), Failed> {
+    let parts = std::iter::once(("the body".to_string(), &doc.body)).chain(
+        doc.attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("attachment {} “{}”", i + 1, a.title), &a.body)),
+    );
+    for (name, blocks) in parts {
+        let bytes = emit::markdown(blocks).len() as u64;
+        let rows = blocks
+            .iter()
+            .filter_map(|b| match b {
+                structure::Block::Table(rows) => Some(rows.len()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let what = if bytes > limits::BODY_BYTES {
+            format!(
+                "{name} comes to {:.1} MB, more than the {} a body may hold",
+                bytes as f64 / f64::from(1u32 << 20),
+                limits::human_bytes(limits::BODY_BYTES)
+            )
+        } else if rows > limits::CSV_ROWS {
+            format!(
+                "a table of {name} has {rows} rows, more than the {} a table may hold",
+                limits::CSV_ROWS
+            )
+        } else {
+            continue;
+        };
+        return Err(
+            Diagnostic::error("limit", format!("{}: {what}", path.display()))
+                .hint("split the draft into smaller documents")
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// Drafts `notice build` takes as they are, importing them in memory: Word
