@@ -143,16 +143,42 @@ pub fn read(path: &Path, sources: &mut SourceMap) -> Result<(Vec<Line>, Vec<Diag
             if kind == Kind::Text {
                 text_lines(&text)
             } else {
-                markdown_lines(&text)
+                let (lines, kept) = markdown_lines(&text);
+                // One note for each kind, naming its first lines.
+                let mut kinds: Vec<(&str, Vec<usize>)> = Vec::new();
+                for (at, what) in kept {
+                    match kinds.iter_mut().find(|(w, _)| *w == what) {
+                        Some((_, ats)) if ats.last() != Some(&at) => ats.push(at),
+                        Some(_) => {}
+                        None => kinds.push((what, vec![at])),
+                    }
+                }
+                for (what, ats) in kinds {
+                    let mut list: Vec<String> = ats.iter().take(5).map(usize::to_string).collect();
+                    if ats.len() > 5 {
+                        list.push(format!("and {} more", ats.len() - 5));
+                    }
+                    let label = if ats.len() == 1 { "line" } else { "lines" };
+                    notes.push(Diagnostic::note(
+                        "import",
+                        format!("{}: {label} {}: {what}", path.display(), list.join(", ")),
+                    ));
+                }
+                lines
             }
         }
     };
     Ok((lines, notes))
 }
 
-/// Whether a character indents a line: a space, a tab or an ideographic space.
+/// Whether a character indents a line: a space, a tab or an ideographic
+/// space, or a typographic or zero-width space a web page left (a line of
+/// only those is blank).
 fn is_indent(c: char) -> bool {
-    c == ' ' || c == '\t' || c == '\u{3000}' || c == '\u{a0}'
+    matches!(
+        c,
+        ' ' | '\t' | '\u{3000}' | '\u{a0}' | '\u{2000}'..='\u{200b}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// The width of a line's leading padding in ems: an ideographic space is
@@ -282,10 +308,16 @@ fn mark_space_aligned_rows(lines: &mut [Line]) {
 }
 
 /// Lines of a Markdown draft (no front matter): headings keep their level,
-/// paragraphs their soft-wrapped lines joined, tables their cells.
-pub fn markdown_lines(text: &str) -> Vec<Line> {
+/// paragraphs their soft-wrapped lines joined, tables their cells. Code
+/// blocks and HTML are kept as the text they show, each with a note (the
+/// line and what was done).
+pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
+    let mut kept = Vec::new();
     let mut lines = Vec::new();
     let mut current: Option<Line> = None;
     let mut row: Option<Vec<String>> = None;
@@ -331,6 +363,45 @@ pub fn markdown_lines(text: &str) -> Vec<Line> {
                 current = Some(line);
             }
             Event::Start(Tag::Paragraph) => current = Some(Line::new("", line_of(range.start))),
+            Event::Start(Tag::CodeBlock(_)) => {
+                kept.push((line_of(range.start), "kept a code block's lines as text"));
+                current = Some(Line::new("", line_of(range.start) + 1));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(line) = current.take() {
+                    for (k, part) in line.text.lines().enumerate() {
+                        if !part.trim().is_empty() {
+                            lines.push(Line {
+                                text: part.trim().to_string(),
+                                at: line.at + k,
+                                ..line.clone()
+                            });
+                        }
+                    }
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                kept.push((
+                    line_of(range.start),
+                    "kept an HTML block as its text, tags and all",
+                ));
+            }
+            Event::Html(t) => {
+                for (k, part) in t.lines().enumerate() {
+                    if !part.trim().is_empty() {
+                        lines.push(Line::new(part.trim(), line_of(range.start) + k));
+                    }
+                }
+            }
+            Event::InlineHtml(t) => {
+                if let Some(line) = &mut current {
+                    kept.push((
+                        line_of(range.start),
+                        "kept inline HTML as its text, tags and all",
+                    ));
+                    line.text.push_str(&t);
+                }
+            }
             Event::Start(Tag::TableHead | Tag::TableRow) => row = Some(Vec::new()),
             Event::Start(Tag::TableCell) => cell.clear(),
             Event::End(TagEnd::TableCell) => {
@@ -387,7 +458,7 @@ pub fn markdown_lines(text: &str) -> Vec<Line> {
             _ => {}
         }
     }
-    lines
+    (lines, kept)
 }
 
 #[cfg(test)]

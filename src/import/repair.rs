@@ -296,9 +296,12 @@ pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
             let after = chars.get(i).copied();
             // A space the clerk meant: after an organisation's name (joint
             // titles), or before a short name (`省长 张三`).
+            // (Its last 30 characters: enough for a name, and linear in
+            // a long line.)
             let prefix: String = kept
                 .iter()
                 .rev()
+                .take(30)
                 .take_while(|c| !c.is_whitespace() && !"，、：；".contains(**c))
                 .collect::<Vec<_>>()
                 .into_iter()
