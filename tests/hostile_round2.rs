@@ -530,3 +530,29 @@ fn a_long_line_with_spaces_imports_in_linear_time() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.elapsed < Duration::from_secs(1), "{:?}", run.elapsed);
 }
+
+#[test]
+fn a_body_of_a_hundred_thousand_tables_is_refused_at_once() {
+    // Before: 33 s, growing four times with each doubling.
+    let dir = scratch("hostile-many-tables");
+    let body: String = (0..100_000)
+        .map(|i| format!("| 甲{i} |\n|---|\n\n"))
+        .collect();
+    std::fs::write(dir.join("body.md"), body).unwrap();
+    std::fs::write(
+        dir.join("plan.toml"),
+        "issuer = \"某某县应急管理局\"\ntitle = \"关于做好防汛工作的通知\"\nbody_file = \"body.md\"\ndate = 2024-05-20\n",
+    )
+    .unwrap();
+    let run = bounded(&["build", s(&dir.join("plan.toml"))]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the body holds 100000 tables; a body may hold 500")
+            && run.stderr.contains("body.md:1:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.elapsed < Duration::from_secs(2), "{:?}", run.elapsed);
+    assert!(!dir.join("plan.pdf").exists());
+}

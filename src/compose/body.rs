@@ -86,6 +86,25 @@ impl Composer<'_> {
         };
         self.origin(&filled, &body.place, body.map.as_ref());
         let Body { blocks, notes } = markdown::parse(filled.marked(), filled.values());
+        let tables = blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Table(_)))
+            .count();
+        if tables > limits::BODY_TABLES {
+            self.errors.push(
+                Diagnostic::error(
+                    "limit",
+                    format!(
+                        "the body holds {tables} tables; a body may hold {} (each is laid out on its own, and thousands take minutes and gigabytes)",
+                        limits::BODY_TABLES
+                    ),
+                )
+                .at_place(Some(body.place.clone()))
+                .label("this body")
+                .hint("join rows that belong together into one table, or put a long table in a CSV attachment"),
+            );
+            return Vec::new();
+        }
         for note in notes {
             let located = body.map.as_ref().and_then(|map| {
                 let start = map.get(filled.source_of_marked(note.span.start)?)?;
