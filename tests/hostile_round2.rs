@@ -556,3 +556,32 @@ fn a_body_of_a_hundred_thousand_tables_is_refused_at_once() {
     assert!(run.elapsed < Duration::from_secs(2), "{:?}", run.elapsed);
     assert!(!dir.join("plan.pdf").exists());
 }
+
+#[test]
+fn megabytes_of_repaired_lines_print_a_bounded_few_notes() {
+    // 60,000 lines (2.5 MB) each repaired printed one note per line kind, and a
+    // list of 100,000 line numbers.
+    let dir = scratch("hostile-many-notes");
+    let draft = dir.join("draft.txt");
+    let lines: String = (0..60_000)
+        .map(|i| format!("　　第{i}项 工作,要落实(责任)。\n\n"))
+        .collect();
+    std::fs::write(&draft, format!("{DRAFT}{lines}")).unwrap();
+    let run = bounded(&["import", s(&draft), "--out", s(&dir.join("plan"))]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+    assert!(
+        run.stderr.contains("and 59980 more"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+    assert!(
+        run.stderr.len() < 20_000,
+        "{} bytes of notes",
+        run.stderr.len()
+    );
+}

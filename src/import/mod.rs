@@ -23,45 +23,79 @@ pub struct Notes {
     /// `line` or `paragraph`.
     unit: &'static str,
     items: Vec<(String, Vec<usize>)>,
+    /// Where each kind is in `items`: a long draft adds notes by the
+    /// hundred thousand.
+    index: std::collections::HashMap<String, usize>,
 }
+
+/// Lines listed in one note, and notes printed for one draft; the rest are
+/// counted.
+const LINES_PER_NOTE: usize = 20;
+const NOTES_PER_DRAFT: usize = 50;
 
 impl Notes {
     pub fn new(unit: &'static str) -> Notes {
         Notes {
             unit,
             items: Vec::new(),
+            index: std::collections::HashMap::new(),
         }
     }
 
     pub fn add(&mut self, at: usize, what: impl Into<String>) {
         let what = what.into();
-        match self.items.iter_mut().find(|(w, _)| *w == what) {
-            Some((_, lines)) => {
+        match self.index.get(&what) {
+            Some(&i) => {
+                let lines = &mut self.items[i].1;
                 if lines.last() != Some(&at) {
                     lines.push(at);
                 }
             }
-            None => self.items.push((what, vec![at])),
+            None => {
+                self.index.insert(what.clone(), self.items.len());
+                self.items.push((what, vec![at]));
+            }
         }
     }
 
     /// The notes as diagnostics: `draft.txt: lines 3, 5: …`.
     pub fn into_diagnostics(self, path: &Path) -> Vec<Diagnostic> {
-        self.items
+        let kinds = self.items.len();
+        let mut notes: Vec<Diagnostic> = self
+            .items
             .into_iter()
+            .take(NOTES_PER_DRAFT)
             .map(|(what, lines)| {
                 let unit = if lines.len() == 1 {
                     self.unit.to_string()
                 } else {
                     format!("{}s", self.unit)
                 };
-                let list: Vec<String> = lines.iter().map(usize::to_string).collect();
+                let mut list: Vec<String> = lines
+                    .iter()
+                    .take(LINES_PER_NOTE)
+                    .map(usize::to_string)
+                    .collect();
+                if lines.len() > LINES_PER_NOTE {
+                    list.push(format!("and {} more", lines.len() - LINES_PER_NOTE));
+                }
                 Diagnostic::note(
                     "import",
                     format!("{}: {unit} {}: {what}", path.display(), list.join(", ")),
                 )
             })
-            .collect()
+            .collect();
+        if kinds > NOTES_PER_DRAFT {
+            notes.push(Diagnostic::note(
+                "import",
+                format!(
+                    "{}: and {} more notes of other kinds (the first {NOTES_PER_DRAFT} are shown)",
+                    path.display(),
+                    kinds - NOTES_PER_DRAFT
+                ),
+            ));
+        }
+        notes
     }
 
     pub fn is_empty(&self) -> bool {
@@ -193,8 +227,34 @@ pub fn default_dir(draft: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::default_dir;
+    use super::{Notes, default_dir};
     use std::path::Path;
+
+    #[test]
+    fn a_hundred_thousand_notes_print_as_a_bounded_few() {
+        let mut notes = Notes::new("line");
+        for at in 1..=100_000 {
+            notes.add(at, "removed spaces between Chinese characters");
+            notes.add(
+                at,
+                format!("the attachment “附件{at}” is not in the 附件说明"),
+            );
+        }
+        let printed = notes.into_diagnostics(Path::new("d.txt"));
+        assert_eq!(printed.len(), 51);
+        let first = printed[0].message.as_str();
+        assert!(
+            first.starts_with("d.txt: lines 1, 2, 3,")
+                && first.contains("20, and 99980 more: removed"),
+            "{first}"
+        );
+        assert!(
+            printed[50].message.contains("and 99951 more notes"),
+            "{}",
+            printed[50].message
+        );
+        assert!(printed.iter().all(|d| d.message.len() < 400));
+    }
 
     #[test]
     fn a_draft_named_with_dots_only_gets_a_folder_of_its_own() {
