@@ -201,6 +201,12 @@ fn dir_or_here(dir: &Path) -> &Path {
     }
 }
 
+/// Markup inside a line: placeholders, template tags, code spans, link
+/// targets and HTML tags.
+static MARKUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\{\{.*?\}\}|\{%.*?%\}|`[^`]*`|\]\([^)]*\)|<[^>]*>").expect("valid pattern")
+});
+
 /// Text the repair leaves alone: placeholders and template tags (their
 /// quotes and parentheses are syntax), code, links and HTML.
 fn is_markup(line: &str) -> bool {
@@ -303,11 +309,42 @@ fn fix_markdown(
         if body.trim_start().starts_with("```") {
             in_code = !in_code;
         }
-        if in_code || is_markup(body) {
+        let at = first_line + n;
+        if in_code || body.starts_with("    ") || body.starts_with('\t') {
             out.push_str(line);
             continue;
         }
-        let at = first_line + n;
+        if is_markup(body) && is_markup(&MARKUP.replace_all(body, "")) {
+            // Markup this line does not close: left as it is.
+            out.push_str(line);
+            continue;
+        }
+        if is_markup(body) {
+            // Repair the words between the markup, never the markup.
+            let mut fixed = String::with_capacity(body.len());
+            let mut from = 0;
+            let mut repair = |plain: &str, fixed: &mut String| {
+                let r = repair_text(plain);
+                for what in describe(&r) {
+                    fixes.push(Fix {
+                        file: path.to_path_buf(),
+                        line: at,
+                        what: what.to_string(),
+                    });
+                }
+                fixed.push_str(&r.text);
+            };
+            for m in MARKUP.find_iter(body) {
+                repair(&body[from..m.start()], &mut fixed);
+                fixed.push_str(m.as_str());
+                from = m.end();
+            }
+            repair(&body[from..], &mut fixed);
+            changed |= fixed != body;
+            out.push_str(&fixed);
+            out.push_str(end);
+            continue;
+        }
         let mut fixed = body.to_string();
         // A heading's number in a variant form.
         let hashes = body.chars().take_while(|&c| c == '#').count();
