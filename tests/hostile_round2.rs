@@ -586,25 +586,6 @@ fn megabytes_of_repaired_lines_print_a_bounded_few_notes() {
     );
 }
 
-/// A twin's words as a reader compares them: whitespace dropped,
-/// half-width punctuation folded into the full-width mark fix makes.
-fn folded(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            ',' => '，',
-            ':' => '：',
-            ';' => '；',
-            '(' => '（',
-            ')' => '）',
-            '.' => '。',
-            '?' => '？',
-            '!' => '！',
-            c => c,
-        })
-        .collect()
-}
-
 /// Every file of a folder, by name.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
@@ -741,7 +722,7 @@ fn check_fix_keeps_every_word_and_is_idempotent_over_every_plan() {
                     continue;
                 }
                 let fixed = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
-                if folded(&fixed) != folded(&twin) {
+                if folded_words(&fixed) != folded_words(&twin) {
                     failures.push(format!(
                         "{name} (damaged: {damaged}): the words changed:\n--- before\n{twin}\n--- after fix\n{fixed}"
                     ));

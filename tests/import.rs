@@ -121,22 +121,6 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     }
 }
 
-fn import(draft: &Path, out: &Path) -> String {
-    let result = notice(&[
-        "import",
-        draft.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
-    assert!(
-        result.status.success(),
-        "import of {} failed:\n{stderr}",
-        draft.display()
-    );
-    stderr
-}
-
 #[test]
 fn every_plan_survives_build_twin_import_build() {
     let mut failures = Vec::new();
@@ -188,32 +172,9 @@ fn every_plan_survives_build_twin_import_build() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Characters compared the way a reader compares words: whitespace
-/// dropped, half-width punctuation (which import makes full-width) and
-/// quotation marks folded.
-fn words(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            ',' => '，',
-            ':' => '：',
-            ';' => '；',
-            '(' => '（',
-            ')' => '）',
-            '?' => '？',
-            '!' => '！',
-            '"' | '〃' | '”' => '“',
-            c => c,
-        })
-        .collect()
-}
-
 /// Levenshtein similarity of two texts' words (0..=1).
 fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b): (String, String) = (
-        words(a).into_iter().collect(),
-        words(b).into_iter().collect(),
-    );
+    let (a, b): (String, String) = (folded_words(a), folded_words(b));
     strsim::normalized_levenshtein(&a, &b)
 }
 

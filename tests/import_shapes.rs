@@ -637,17 +637,7 @@ fn minutes_attendance_keeps_its_separators_and_its_names_whole() {
             let draft = dir.join(format!("{name}.txt"));
             std::fs::write(&draft, &text).unwrap();
             let out = dir.join(&name);
-            let imported = notice(&[
-                "import",
-                draft.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ]);
-            assert!(
-                imported.status.success(),
-                "{}",
-                String::from_utf8_lossy(&imported.stderr)
-            );
+            import(&draft, &out);
             let built = notice(&[
                 "build",
                 "--no-system-fonts",
@@ -743,17 +733,7 @@ fn every_shape_of_draft_reads_the_same_from_word() {
             dir.join(format!("{name}-word")),
         );
         for (draft, out) in [(text_path, &from_text), (&word, &from_word)] {
-            let imported = notice(&[
-                "import",
-                draft.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ]);
-            assert!(
-                imported.status.success(),
-                "{}",
-                String::from_utf8_lossy(&imported.stderr)
-            );
+            import(draft, out);
         }
         let (a, b) = (read(&from_text), read(&from_word));
         if a != b {

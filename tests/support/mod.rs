@@ -372,3 +372,41 @@ pub fn docx_part(path: &Path, name: &str) -> String {
         .unwrap();
     text
 }
+
+/// `notice import DRAFT --out OUT`, which must succeed; its notes.
+pub fn import(draft: &Path, out: &Path) -> String {
+    let result = notice(&[
+        "import",
+        draft.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(
+        result.status.success(),
+        "import of {} failed:\n{stderr}",
+        draft.display()
+    );
+    stderr
+}
+
+/// Text compared the way a reader compares words: whitespace dropped,
+/// half-width punctuation (which import and `check --fix` make full-width)
+/// and quotation marks folded.
+pub fn folded_words(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            ',' => '，',
+            ':' => '：',
+            ';' => '；',
+            '(' => '（',
+            ')' => '）',
+            '.' => '。',
+            '?' => '？',
+            '!' => '！',
+            '"' | '〃' | '”' => '“',
+            c => c,
+        })
+        .collect()
+}
