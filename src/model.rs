@@ -215,30 +215,35 @@ pub struct Imprint {
 pub struct Attendance {
     pub label: String,
     pub names: String,
-}
-
-impl Attendance {
     /// The names, each with the separator after it (`，` or a run of
     /// ideographic spaces, as the plan wrote them): lines break between
     /// pieces, never inside a name.
-    pub fn pieces(&self) -> Vec<&str> {
+    pub pieces: Vec<String>,
+}
+
+impl Attendance {
+    pub fn new(label: &str, names: String) -> Attendance {
         let separator = |c: char| c == '，' || c == '\u{3000}';
         let mut pieces = Vec::new();
         let mut start = 0;
         let mut in_separator = false;
-        for (i, c) in self.names.char_indices() {
+        for (i, c) in names.char_indices() {
             if separator(c) {
                 in_separator = true;
             } else if in_separator {
-                pieces.push(&self.names[start..i]);
+                pieces.push(names[start..i].to_string());
                 start = i;
                 in_separator = false;
             }
         }
-        if start < self.names.len() {
-            pieces.push(&self.names[start..]);
+        if start < names.len() {
+            pieces.push(names[start..].to_string());
         }
-        pieces
+        Attendance {
+            label: label.to_string(),
+            names,
+            pieces,
+        }
     }
 }
 

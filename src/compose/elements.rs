@@ -196,10 +196,7 @@ impl Composer<'_> {
         ] {
             let names = self.texts(value);
             if !names.is_empty() {
-                attendance.push(Attendance {
-                    label: label.to_string(),
-                    names: names.join("，"),
-                });
+                attendance.push(Attendance::new(label, names.join("，")));
             }
         }
         attendance

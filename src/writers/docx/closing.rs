@@ -282,7 +282,7 @@ fn attendance(doc: &Document, parts: &mut Vec<Part>) {
 /// of a line may wrap like text.
 fn name_lines(attendance: &Attendance, room: i32) -> Vec<String> {
     let mut lines = vec![String::new()];
-    for piece in attendance.pieces() {
+    for piece in &attendance.pieces {
         // Spaces after a name may hang past the line's end; a comma may not.
         let set = piece.trim_end_matches('\u{3000}');
         let name = set.trim_end_matches('，');
