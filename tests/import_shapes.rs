@@ -750,3 +750,43 @@ fn every_shape_of_draft_reads_the_same_from_word() {
         failures.join("\n")
     );
 }
+
+/// Lines after the 版记's 印发 line (a reprint's own remarks) are kept at
+/// the end of the body with a note, and the 版记 keeps its own lines.
+#[test]
+fn lines_after_the_imprint_are_kept_in_the_body_with_a_note() {
+    let dir = scratch("import-after-imprint");
+    for (n, shape) in shapes()
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.record)
+        .take(12)
+    {
+        let d = draft(n, shape);
+        let path = dir.join(format!("{}.txt", d.name));
+        let extra = ["联系人：王某某，电话：0825-1234567。", "请各单位于月底前反馈。"];
+        std::fs::write(&path, format!("{}\n{}\n{}\n", d.text, extra[0], extra[1])).unwrap();
+        let out = dir.join(&d.name);
+        let notes = import(&path, &out);
+        assert!(
+            notes.contains("text after the 版记's 印发 line"),
+            "{}: {notes}",
+            d.name
+        );
+        let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+        assert!(
+            plan.contains("cc = \"市委办公室，市人大常委会办公室\"")
+                && plan.contains("printed_by = "),
+            "{}: {plan}",
+            d.name
+        );
+        let body = std::fs::read_to_string(out.join("body.md")).unwrap();
+        for line in extra {
+            assert!(
+                body.contains(line),
+                "{}: {line} is not in the body:\n{body}",
+                d.name
+            );
+        }
+    }
+}

@@ -376,8 +376,22 @@ impl<'a> Recogniser<'a> {
             k += 1;
         }
 
-        // 版记, from the end.
+        // 版记, from the end: its 印发 line is the 公文's last. Lines after
+        // it have no place in a 公文; they end the body, with a note.
         let mut last = lines.len();
+        if let Some(printed) = (k..last)
+            .rev()
+            .take(10)
+            .find(|&i| PRINTED.is_match(&lines[i].text))
+            && printed + 1 < last
+        {
+            for line in &lines[printed + 1..last] {
+                self.notes.add(line.at, "text after the 版记's 印发 line has no place in a 公文: kept at the end of the body; move or delete it");
+            }
+            let after = self.blocks(&lines[printed + 1..last]);
+            doc.body.extend(after);
+            last = printed + 1;
+        }
         if last > k
             && let Some(c) = PRINTED.captures(&lines[last - 1].text)
         {
