@@ -764,7 +764,10 @@ fn lines_after_the_imprint_are_kept_in_the_body_with_a_note() {
     {
         let d = draft(n, shape);
         let path = dir.join(format!("{}.txt", d.name));
-        let extra = ["联系人：王某某，电话：0825-1234567。", "请各单位于月底前反馈。"];
+        let extra = [
+            "联系人：王某某，电话：0825-1234567。",
+            "请各单位于月底前反馈。",
+        ];
         std::fs::write(&path, format!("{}\n{}\n{}\n", d.text, extra[0], extra[1])).unwrap();
         let out = dir.join(&d.name);
         let notes = import(&path, &out);
@@ -789,4 +792,34 @@ fn lines_after_the_imprint_are_kept_in_the_body_with_a_note() {
             );
         }
     }
+}
+
+/// A sentence after the 署名 and date with no label and no title is not an
+/// attachment: it ends the body, with a note (before: an attachment with
+/// an empty title, unlisted, and no note).
+#[test]
+fn a_stray_line_after_the_closing_is_body_text_with_a_note() {
+    let dir = scratch("import-stray-line");
+    let mut seen = 0;
+    for (n, shape) in shapes().iter().enumerate() {
+        if !matches!(shape.enclosure, Enclosure::None) || shape.record {
+            continue;
+        }
+        seen += 1;
+        let d = draft(n, shape);
+        let path = dir.join(format!("{}.txt", d.name));
+        std::fs::write(&path, format!("{}\n此件发至乡镇。\n", d.text)).unwrap();
+        let out = dir.join(&d.name);
+        let notes = import(&path, &out);
+        assert!(notes.contains("not an attachment"), "{}: {notes}", d.name);
+        let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+        assert!(!plan.contains("[[attachments]]"), "{}: {plan}", d.name);
+        let body = std::fs::read_to_string(out.join("body.md")).unwrap();
+        assert!(
+            body.trim_end().ends_with("此件发至乡镇。"),
+            "{}: {body}",
+            d.name
+        );
+    }
+    assert!(seen >= 3, "{seen} drafts");
 }

@@ -86,6 +86,15 @@ impl Recogniser<'_> {
             }
             k = k.min(body_end);
             let body = self.blocks(&lines[k..body_end]);
+            // Text after the closing with no label and no title is not an
+            // enclosed document: it ends the body.
+            if section.label.is_empty() && title.is_empty() {
+                for line in &lines[k..body_end] {
+                    self.notes.add(line.at, "text after the 署名 and date that is not an attachment: kept at the end of the body; move or delete it");
+                }
+                doc.body.extend(body);
+                continue;
+            }
             let at = lines
                 .get(section.start.saturating_sub(1))
                 .map_or(0, |l| l.at);
