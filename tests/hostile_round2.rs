@@ -614,119 +614,108 @@ fn check_fix_keeps_every_word_and_is_idempotent_over_every_plan() {
     let root = scratch("fix-property");
     let mut failures = Vec::new();
     let mut cases = 0;
-    for folder in ["examples", "tests/plans"] {
-        let mut plans: Vec<_> = std::fs::read_dir(repo().join(folder))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_dir())
-            .collect();
-        plans.sort();
-        for plan_dir in plans {
-            let name = plan_dir.file_name().unwrap().to_string_lossy().into_owned();
-            let plan_file = ["plan.toml", "notice.md"]
-                .into_iter()
-                .find(|f| plan_dir.join(f).exists())
-                .unwrap();
-            for damaged in [false, true] {
-                cases += 1;
-                let dir = root.join(format!("{name}-{damaged}"));
-                copy_dir(&plan_dir, &dir);
-                let plan = dir.join(plan_file);
-                let original =
-                    bounded(&["build", "--no-system-fonts", "--format", "txt", s(&plan)]);
-                if original.code != Some(0) {
-                    continue;
-                }
-                let twin = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
-                if damaged {
-                    for (file, bytes) in files(&dir) {
-                        if !(file.ends_with(".toml") || file.ends_with(".md")) {
-                            continue;
-                        }
-                        let text = String::from_utf8(bytes).unwrap();
-                        let mut out = String::new();
-                        let mut han = 0;
-                        for c in text
-                            .replace('，', ",")
-                            .replace('。', ".")
-                            .replace('：', ":")
-                            .chars()
-                        {
-                            let is_han = ('\u{4e00}'..='\u{9fff}').contains(&c);
-                            if is_han && han > 0 && han % 7 == 0 && file.ends_with(".md") {
-                                out.push(' ');
-                            }
-                            han = if is_han { han + 1 } else { 0 };
-                            out.push(c);
-                        }
-                        std::fs::write(dir.join(&file), out).unwrap();
+    for plan_path in all_plans() {
+        let plan_dir = plan_path.parent().unwrap();
+        let name = plan_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let plan_file = plan_path.file_name().unwrap().to_str().unwrap();
+        for damaged in [false, true] {
+            cases += 1;
+            let dir = root.join(format!("{name}-{damaged}"));
+            copy_dir(plan_dir, &dir);
+            let plan = dir.join(plan_file);
+            let original = bounded(&["build", "--no-system-fonts", "--format", "txt", s(&plan)]);
+            if original.code != Some(0) {
+                continue;
+            }
+            let twin = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
+            if damaged {
+                for (file, bytes) in files(&dir) {
+                    if !(file.ends_with(".toml") || file.ends_with(".md")) {
+                        continue;
                     }
+                    let text = String::from_utf8(bytes).unwrap();
+                    let mut out = String::new();
+                    let mut han = 0;
+                    for c in text
+                        .replace('，', ",")
+                        .replace('。', ".")
+                        .replace('：', ":")
+                        .chars()
+                    {
+                        let is_han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+                        if is_han && han > 0 && han % 7 == 0 && file.ends_with(".md") {
+                            out.push(' ');
+                        }
+                        han = if is_han { han + 1 } else { 0 };
+                        out.push(c);
+                    }
+                    std::fs::write(dir.join(&file), out).unwrap();
                 }
-                let before: toml::Table = if plan_file.ends_with(".toml") {
-                    toml::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap()
-                } else {
-                    toml::Table::new()
+            }
+            let before: toml::Table = if plan_file.ends_with(".toml") {
+                toml::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap()
+            } else {
+                toml::Table::new()
+            };
+            bounded(&["check", "--fix", "--no-system-fonts", s(&plan)]);
+            let once = files(&dir);
+            // The damage is repaired in the bodies: no half-width comma
+            // or stray space is left between Chinese characters.
+            for (file, bytes) in &once {
+                let text = String::from_utf8_lossy(bytes);
+                // The body only: front matter is TOML, fixed key by key.
+                let body = match text.strip_prefix("+++") {
+                    Some(rest) => rest.split_once("\n+++").map_or("", |(_, b)| b),
+                    None => &text,
                 };
-                bounded(&["check", "--fix", "--no-system-fonts", s(&plan)]);
-                let once = files(&dir);
-                // The damage is repaired in the bodies: no half-width comma
-                // or stray space is left between Chinese characters.
-                for (file, bytes) in &once {
-                    let text = String::from_utf8_lossy(bytes);
-                    // The body only: front matter is TOML, fixed key by key.
-                    let body = match text.strip_prefix("+++") {
-                        Some(rest) => rest.split_once("\n+++").map_or("", |(_, b)| b),
-                        None => &text,
-                    };
-                    let chars: Vec<char> = body.chars().collect();
-                    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-                    let left = chars
-                        .windows(3)
-                        .filter(|w| han(w[0]) && w[1] == ',' && han(w[2]))
-                        .count();
-                    if file.ends_with(".md") && left > 0 {
-                        failures.push(format!(
+                let chars: Vec<char> = body.chars().collect();
+                let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+                let left = chars
+                    .windows(3)
+                    .filter(|w| han(w[0]) && w[1] == ',' && han(w[2]))
+                    .count();
+                if file.ends_with(".md") && left > 0 {
+                    failures.push(format!(
                             "{name} (damaged: {damaged}): {file} keeps {left} half-width commas between Chinese"
                         ));
+                }
+            }
+            bounded(&["check", "--fix", "--no-system-fonts", s(&plan)]);
+            if files(&dir) != once {
+                failures.push(format!(
+                    "{name} (damaged: {damaged}): a second fix changed files"
+                ));
+            }
+            if plan_file.ends_with(".toml") {
+                let after: toml::Table =
+                    toml::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+                let keys = |t: &toml::Table| t.keys().cloned().collect::<Vec<_>>();
+                if keys(&before) != keys(&after) {
+                    failures.push(format!("{name} (damaged: {damaged}): keys changed"));
+                }
+                for (key, value) in &before {
+                    if !matches!(
+                        value,
+                        toml::Value::String(_) | toml::Value::Array(_) | toml::Value::Table(_)
+                    ) && after.get(key) != Some(value)
+                    {
+                        failures.push(format!("{name} (damaged: {damaged}): {key} changed"));
                     }
                 }
-                bounded(&["check", "--fix", "--no-system-fonts", s(&plan)]);
-                if files(&dir) != once {
-                    failures.push(format!(
-                        "{name} (damaged: {damaged}): a second fix changed files"
-                    ));
-                }
-                if plan_file.ends_with(".toml") {
-                    let after: toml::Table =
-                        toml::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
-                    let keys = |t: &toml::Table| t.keys().cloned().collect::<Vec<_>>();
-                    if keys(&before) != keys(&after) {
-                        failures.push(format!("{name} (damaged: {damaged}): keys changed"));
-                    }
-                    for (key, value) in &before {
-                        if !matches!(
-                            value,
-                            toml::Value::String(_) | toml::Value::Array(_) | toml::Value::Table(_)
-                        ) && after.get(key) != Some(value)
-                        {
-                            failures.push(format!("{name} (damaged: {damaged}): {key} changed"));
-                        }
-                    }
-                }
-                let rebuilt = bounded(&["build", "--no-system-fonts", "--format", "txt", s(&plan)]);
-                if rebuilt.code != Some(0) {
-                    failures.push(format!(
-                        "{name} (damaged: {damaged}): no longer builds: {}",
-                        rebuilt.stderr
-                    ));
-                    continue;
-                }
-                let fixed = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
-                if folded_words(&fixed) != folded_words(&twin) {
-                    failures.push(format!(
+            }
+            let rebuilt = bounded(&["build", "--no-system-fonts", "--format", "txt", s(&plan)]);
+            if rebuilt.code != Some(0) {
+                failures.push(format!(
+                    "{name} (damaged: {damaged}): no longer builds: {}",
+                    rebuilt.stderr
+                ));
+                continue;
+            }
+            let fixed = std::fs::read_to_string(plan.with_extension("txt")).unwrap();
+            if folded_words(&fixed) != folded_words(&twin) {
+                failures.push(format!(
                         "{name} (damaged: {damaged}): the words changed:\n--- before\n{twin}\n--- after fix\n{fixed}"
                     ));
-                }
             }
         }
     }

@@ -7,33 +7,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use notice::diagnostic::SourceMap;
 use serde_json::Value;
 use support::*;
-
-/// Every shipped example's and test plan's plan file.
-fn all_plans() -> Vec<PathBuf> {
-    let mut plans = Vec::new();
-    for root in ["examples", "tests/plans"] {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo().join(root))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_dir())
-            .collect();
-        dirs.sort();
-        for dir in dirs {
-            for name in ["plan.toml", "notice.md"] {
-                if dir.join(name).exists() {
-                    plans.push(dir.join(name));
-                }
-            }
-        }
-    }
-    assert!(plans.len() >= 15, "{plans:?}");
-    plans
-}
 
 /// The document model of a plan as JSON, with what a text draft cannot
 /// carry set aside: inline styles (a run's face), seals, a table's column

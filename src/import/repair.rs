@@ -15,6 +15,15 @@ pub static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(政府|委员会|办公室|办公厅|局|委|厅|院|部|署|会|室|办|处|队|所|站|中心|公司|集团|学校|大学|法院|检察院|银行|支队|大队|党委|党组|总队)$").expect("valid pattern")
 });
 
+/// What the names of 公文 and of enclosed documents end with (7.3.2:
+/// 发文机关名称 + 事由 + 文种).
+pub static DOCUMENT_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要|方案|办法|规定|细则|要点|计划|规划|总结|条例|规则|制度|预案|标准|名单|表|书|说明|情况)$",
+    )
+    .expect("valid pattern")
+});
+
 static CITED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\p{Han}{2,12}?)[\[(（【［]\s*(\d{4})\s*[\])）】］]\s*(\d{1,4})\s*号")
         .expect("valid pattern")
@@ -176,23 +185,17 @@ static EDITOR_REMARK: LazyLock<Regex> = LazyLock::new(|| {
 /// A line of the 公文 itself above a web page's byline: its mark, number
 /// or title.
 fn is_document_line(text: &str) -> bool {
-    static DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(文件|通知|决定|意见|通报|批复|函|复函|报告|请示|公告|通告|纪要|令|号|方案|办法|规定|要点)$")
-            .expect("valid pattern")
-    });
     !is_banner(text)
-        && (DOCUMENT.is_match(text) || ORGANISATION.is_match(text) || text.contains("签发人"))
+        && (DOCUMENT_KIND.is_match(text)
+            || text.ends_with("文件")
+            || text.ends_with('号')
+            || ORGANISATION.is_match(text)
+            || text.contains("签发人"))
 }
 
 /// A line that can be a whole title: it ends with a kind of 公文.
 fn is_title_line(text: &str) -> bool {
-    static KIND: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(通知|决定|意见|通报|批复|函|复函|报告|请示|公告|通告|纪要|令|方案|办法|规定|要点)$",
-        )
-        .expect("valid pattern")
-    });
-    text.chars().count() >= 6 && KIND.is_match(text)
+    text.chars().count() >= 6 && DOCUMENT_KIND.is_match(text)
 }
 
 /// The HTML entities a copied page leaves: named ones a page uses for

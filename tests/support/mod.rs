@@ -410,3 +410,25 @@ pub fn folded_words(text: &str) -> String {
         })
         .collect()
 }
+
+/// Every shipped example's and test plan's plan file.
+pub fn all_plans() -> Vec<PathBuf> {
+    let mut plans = Vec::new();
+    for root in ["examples", "tests/plans"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo().join(root))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            for name in ["plan.toml", "notice.md"] {
+                if dir.join(name).exists() {
+                    plans.push(dir.join(name));
+                }
+            }
+        }
+    }
+    assert!(plans.len() >= 15, "{plans:?}");
+    plans
+}

@@ -14,7 +14,7 @@ use regex::Regex;
 
 use super::Notes;
 use super::draft::{Face, Line};
-use super::repair::ORGANISATION;
+use super::repair::{DOCUMENT_KIND, ORGANISATION};
 use crate::compose::numbering::explicit_number;
 use crate::gbt9704::{DocumentFormat, heading_number};
 
@@ -112,12 +112,6 @@ static OFFICE_DATE: LazyLock<Regex> =
 static NOTE: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(](.+)[）)]$"));
 /// A heading number OCR could not read: `(-)` for `（一）`, `（二）` …
 static UNREAD_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(]\s*[-—－]\s*[）)]\s*"));
-/// What the names of 公文 end with (7.3.2: 发文机关名称 + 事由 + 文种).
-static DOCUMENT_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要|方案|办法|规定|细则|要点|计划|规划|总结|条例|规则|制度|预案|标准|名单|表|书|说明|情况)$",
-    )
-});
 /// A body's closing words, never part of the 署名.
 static CLOSER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(特此|此复|此函|妥否|以上|请批示|请审阅|当否)"));
