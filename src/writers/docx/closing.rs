@@ -110,10 +110,27 @@ impl<'a> Seals<'a> {
         centre_y_mm: f64,
         description: String,
     ) -> Option<Run> {
+        let (png, height_mm) = self.picture(image)?;
+        Some(self.add_picture(png, height_mm, x_mm, centre_y_mm, description))
+    }
+
+    /// A seal's picture and its height (mm) at the seal's width.
+    fn picture(&self, image: &Image) -> Option<(Vec<u8>, f64)> {
         let png = self.png(image)?;
         let (w, h) = png_size(&png)?;
+        Some((png, SEAL_MM * f64::from(h) / f64::from(w.max(1))))
+    }
+
+    /// [`Seals::add`] for a picture made already.
+    fn add_picture(
+        &mut self,
+        png: Vec<u8>,
+        height_mm: f64,
+        x_mm: f64,
+        centre_y_mm: f64,
+        description: String,
+    ) -> Run {
         let marker = format!("\u{E000}notice-seal-{}\u{E000}", self.seals.len());
-        let height_mm = SEAL_MM * f64::from(h) / f64::from(w.max(1));
         self.seals.push(Seal {
             marker: marker.clone(),
             description,
@@ -123,7 +140,7 @@ impl<'a> Seals<'a> {
             x_mm,
             y_mm: centre_y_mm - height_mm / 2.0,
         });
-        Some(Run::new().add_text(marker))
+        Run::new().add_text(marker)
     }
 
     /// Replaces each marker run with its floating picture, in front of the
@@ -458,8 +475,8 @@ fn sealed(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, p: f64) {
     parts.push(Part::par(date_line(&date)));
 }
 
-/// 命令: two blank lines, the title and the 签名章 (or name) 右空四字, a
-/// blank line, the date 右空四字.
+/// 命令: two blank lines, the title and the 签名章 (or name) 右空四字, the
+/// date 右空四字 on the line under the seal (a blank line under a name).
 fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, pitch: f64) {
     parts.push(Part::par(blank()));
     parts.push(Part::par(blank()));
@@ -470,29 +487,51 @@ fn signed_by_person(doc: &Document, parts: &mut Vec<Part>, seals: &mut Seals, pi
         [one] => (String::new(), one.to_string()),
         [first, rest @ ..] => (first.to_string(), rest.concat()),
     };
-    let par = match (doc.sealed, doc.seals.first()) {
-        (true, Some(image)) => {
+    let picture = doc
+        .seals
+        .first()
+        .filter(|_| doc.sealed)
+        .and_then(|image| seals.picture(image));
+    // Lines under the title before the date: with a seal, as the PDF sets
+    // it, the seal takes whole lines from its top, the title on the line
+    // at its middle, and the date on the line under it; with a name, one
+    // blank line.
+    let after = match picture {
+        Some((png, height)) => {
+            let lines = (height / pitch - 0.001).ceil().max(1.0) as usize;
+            let at = ((height / 2.0 / pitch - 0.5).round().max(0.0) as usize).min(lines - 1);
+            for _ in 0..at {
+                parts.push(Part::par(blank()));
+            }
             // The title two characters left of the 签名章, which ends four
             // characters from the right.
             let seal_right = body_width() - 4 * CHAR;
-            let par = inset(styles::SIGNATURE, 0, 4 * CHAR + tw(SEAL_MM) + 2 * CHAR)
-                .add_run(text(&title));
-            match seals.add(
-                image,
+            let marker = seals.add_picture(
+                png,
+                height,
                 mm(seal_right) - SEAL_MM,
-                pitch / 2.0,
+                height / 2.0 - at as f64 * pitch,
                 format!("{SIGNATURE_SEAL_TEXT}{name}"),
-            ) {
-                Some(marker) => par.add_run(marker),
-                None => par,
-            }
+            );
+            parts.push(Part::par(
+                inset(styles::SIGNATURE, 0, 4 * CHAR + tw(SEAL_MM) + 2 * CHAR)
+                    .add_run(text(&title))
+                    .add_run(marker),
+            ));
+            lines - 1 - at
         }
-        _ => inset(styles::SIGNATURE, 0, 4 * CHAR)
-            .add_run(text(&format!("{title}\u{3000}\u{3000}{name}"))),
+        None => {
+            parts.push(Part::par(
+                inset(styles::SIGNATURE, 0, 4 * CHAR)
+                    .add_run(text(&format!("{title}\u{3000}\u{3000}{name}"))),
+            ));
+            1
+        }
     };
-    parts.push(Part::par(par));
     if let Some(date) = &doc.date {
-        parts.push(Part::par(blank()));
+        for _ in 0..after {
+            parts.push(Part::par(blank()));
+        }
         parts.push(Part::par(date_line(date)));
     }
 }
