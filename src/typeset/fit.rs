@@ -17,8 +17,14 @@
 //! 4. tighten the last two pages together (at most [`MIN_FACTOR`]);
 //! 5. tighten the one page down to [`MIN_FACTOR`] ([`PAGE_ONE_MIN_FACTOR`]
 //!    under page 1's title);
-//! 6. move lines back to a block boundary (a heading with its paragraph, a
-//!    table whole), the old rule of thumb.
+//! 6. move the fewest lines however short that leaves the page, else back
+//!    to a block boundary (a heading with its paragraph, a table whole),
+//!    the old rule of thumb.
+//!
+//! A page in the body that ends short before more text (a heading kept
+//! with its paragraph, a short paragraph that could not split) is
+//! tightened alone, within the same bounds, so that what went on comes
+//! back; the text after it is on the grid again ([`Fit::until`]).
 //!
 //! Each candidate is laid out and checked by the same rules; the first
 //! that keeps them all is kept, else the one that breaks least
@@ -64,6 +70,10 @@ pub struct Fit {
     /// Paragraphs set one character a line closer (字距), each saving its
     /// short last line.
     pub squeeze: Vec<usize>,
+    /// From this block on, and the closing, the text is on the grid again:
+    /// a tightening of one page in the middle of the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<usize>,
 }
 
 /// What the search reads from a layout: where the closing is, and the
@@ -102,9 +112,14 @@ impl Reading {
         if k == 0 || end.page != k {
             return None;
         }
+        Reading::at(document, pages, k)
+    }
+
+    /// A reading whose page in trouble is `k`.
+    fn at(document: &Document, pages: &[PageView], k: usize) -> Option<Reading> {
         Some(Reading {
-            closing,
-            end,
+            closing: marker_at(pages, "closing")?,
+            end: marker_at(pages, "closing-end")?,
             k,
             flow: Flow::new(pages),
             blocks: block_spans(document, pages),
@@ -130,6 +145,7 @@ impl Reading {
                 factor: 1.0,
                 page_break: false,
                 squeeze: Vec::new(),
+                until: None,
             };
             (y.page == 0).then_some((fit, y.y))
         } else {
@@ -152,6 +168,7 @@ impl Reading {
                 factor: 1.0,
                 page_break: false,
                 squeeze: Vec::new(),
+                until: None,
             };
             Some((fit, next.start.y))
         }
@@ -216,6 +233,7 @@ fn squeeze(document: &Document, r: &Reading) -> Option<Fit> {
         factor: 1.0,
         page_break: false,
         squeeze: chosen,
+        until: None,
     })
 }
 
@@ -257,7 +275,16 @@ fn floor(q: usize) -> f64 {
 /// 29 characters a line are closed up in every candidate.
 pub fn candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> Vec<Fit> {
     let widows = squeezable_widows(document, pages);
+    let closing_fine = !faults
+        .iter()
+        .any(|f| matches!(f.rule, Rule::ClosingAlone | Rule::ClosingBare));
     let mut out = closing_candidates(document, pages, faults);
+    let page_ends = page_end_candidates(document, pages, faults);
+    if closing_fine {
+        out.splice(0..0, page_ends);
+    } else {
+        out.extend(page_ends);
+    }
     if !widows.is_empty() {
         for fit in &mut out {
             // Not the paragraph a fit splits: its two parts are set apart.
@@ -267,15 +294,13 @@ pub fn candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> 
             fit.squeeze.sort_unstable();
             fit.squeeze.dedup();
         }
-        let closing_fine = !faults
-            .iter()
-            .any(|f| matches!(f.rule, Rule::ClosingAlone | Rule::ClosingBare));
         let only_widows = Fit {
             block: document.body.len(),
             at: None,
             factor: 1.0,
             page_break: false,
             squeeze: widows,
+            until: None,
         };
         if closing_fine {
             out.insert(0, only_widows);
@@ -285,6 +310,71 @@ pub fn candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> 
     }
     out.truncate(MAX_CANDIDATES);
     out
+}
+
+/// A page that ends short before more body, not the closing's trouble:
+/// what went on to the next page whole (a heading with the lines of its
+/// paragraph it keeps, a short paragraph) comes back when that page is
+/// tightened, within [`floor`]; from the next block on the text is on the
+/// grid again.
+fn page_end_candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> Vec<Fit> {
+    let mut out = Vec::new();
+    for fault in faults.iter().filter(|f| f.rule == Rule::PageEnd) {
+        let q = fault.page - 1;
+        let Some(r) = Reading::at(document, pages, q + 1) else {
+            continue;
+        };
+        if let Some(fit) = tighten_for_next(document, pages, &r) {
+            out.push(fit);
+        }
+    }
+    out
+}
+
+/// The tightening of the page before `r.k` that brings back the blocks
+/// starting page `r.k` that could not be split there.
+fn tighten_for_next(document: &Document, pages: &[PageView], r: &Reading) -> Option<Fit> {
+    let q = r.k - 1;
+    let (first_next, _) = r.flow.on_page(r.k).into_iter().next()?;
+    let blocks = &r.blocks;
+    let first = blocks
+        .iter()
+        .position(|b| b.start < *first_next && b.end > *first_next)?;
+    let lines = |b: &BlockSpan| r.flow.between(b.start, b.end);
+    // The block must start on the next page: one that runs over from
+    // page q was split where it could be.
+    if lines(&blocks[first]).iter().any(|(at, _)| at.page == q) {
+        return None;
+    }
+    // A heading brings the paragraph it keeps with; a paragraph of three
+    // lines or fewer comes whole, a longer one brings two.
+    let mut needed = 0;
+    let mut last = first;
+    loop {
+        let span = &blocks[last];
+        let n = lines(span).len();
+        match &document.body[span.index] {
+            Block::Heading(_) if last + 1 < blocks.len() => {
+                needed += n;
+                last += 1;
+            }
+            Block::Paragraph { .. } => {
+                needed += if n <= 3 { n } else { 2 };
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let (fit, y0) = r.region_start(document, pages, q)?;
+    let room = GEOMETRY.body_bottom() - y0;
+    let wanted = r.used(q, y0) + needed as f64 * GEOMETRY.pitch() + 0.2;
+    let factor = room / wanted;
+    let until = blocks[last].index + 1;
+    (factor >= floor(q) && factor < 1.0 && until > fit.block).then_some(Fit {
+        factor,
+        until: Some(until),
+        ..fit
+    })
 }
 
 /// Paragraphs split over a page with one line alone on a side, that lose
@@ -320,7 +410,15 @@ fn closing_candidates(document: &Document, pages: &[PageView], faults: &[Fault])
     };
     let (k, q) = (r.k, r.k - 1);
     let mut out = Vec::new();
-    if let Some(fit) = move_lines(document, &r.blocks, &r.flow, q, k, r.closing, true) {
+    if let Some(fit) = move_lines(
+        document,
+        &r.blocks,
+        &r.flow,
+        q,
+        k,
+        r.closing,
+        Some(MAX_EMPTY_LINES),
+    ) {
         out.push(fit);
     }
     // A little slack for rounding: blocks end on whole tightened lines.
@@ -374,7 +472,19 @@ fn closing_candidates(document: &Document, pages: &[PageView], faults: &[Fault])
     if let Some(fit) = one_page.filter(|f| (floor(q)..LIGHT_FACTOR).contains(&f.factor)) {
         out.push(fit);
     }
-    if let Some(fit) = move_lines(document, &r.blocks, &r.flow, q, k, r.closing, false) {
+    // Nothing within the bounds: the fewest lines moved, however short
+    // that leaves page q, else a block boundary.
+    if let Some(fit) = move_lines(
+        document,
+        &r.blocks,
+        &r.flow,
+        q,
+        k,
+        r.closing,
+        Some(f64::MAX),
+    )
+    .or_else(|| move_lines(document, &r.blocks, &r.flow, q, k, r.closing, None))
+    {
         out.push(fit);
     }
     out.dedup();
@@ -434,9 +544,10 @@ pub fn refine(
 
 /// Moves the fewest lines from page `q` to the closing's page `k`: enough
 /// that `k` holds two lines of the body, and never one line of a
-/// paragraph left or carried alone. With `short`, only when page `q`
-/// then ends at most two lines short; without, the break may go back to
-/// the start of the block (a heading with what follows it, a table).
+/// paragraph left or carried alone. With a `bound`, only when page `q`
+/// then ends at most that many lines short; without, the break may go
+/// back to the start of the block (a heading with what follows it, a
+/// table).
 fn move_lines(
     document: &Document,
     blocks: &[BlockSpan],
@@ -444,8 +555,9 @@ fn move_lines(
     q: usize,
     k: usize,
     closing: At,
-    short: bool,
+    bound: Option<f64>,
 ) -> Option<Fit> {
+    let short = bound.is_some();
     let on_k = flow
         .on_page(k)
         .iter()
@@ -466,7 +578,7 @@ fn move_lines(
     };
     for moved in need..=most {
         let line = on_q[on_q.len() - moved].0;
-        if short && empty_lines_after(&on_q[on_q.len() - moved - 1].1) > MAX_EMPTY_LINES + 0.05 {
+        if bound.is_some_and(|b| empty_lines_after(&on_q[on_q.len() - moved - 1].1) > b + 0.05) {
             return None;
         }
         let Some(span) = blocks.iter().rev().find(|b| b.start < line) else {
@@ -525,6 +637,7 @@ fn break_before_line(
         factor,
         page_break: true,
         squeeze: Vec::new(),
+        until: None,
     };
     if before.is_empty() || !splittable {
         // Before the body's first block too: the page keeps only the

@@ -12,7 +12,7 @@ use crate::gbt9704::size;
 use crate::model::{Block, Document};
 
 /// Empty grid lines a page may end with before more body text.
-pub const MAX_EMPTY_LINES: f64 = 3.0;
+pub const MAX_EMPTY_LINES: f64 = 2.0;
 
 /// The rules, most important first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

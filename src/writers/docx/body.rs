@@ -95,7 +95,7 @@ pub fn blocks(
 ) {
     let tight = plan.and_then(|p| p.tight);
     for (i, block) in blocks.iter().enumerate() {
-        let line = tight.filter(|t| i >= t.from).map(|t| tight_line(t.factor));
+        let line = tight.filter(|t| t.holds(i)).map(|t| tight_line(t.factor));
         let closer = plan.and_then(|p| p.closer.get(i).copied().flatten());
         let on_pitch = |p: Paragraph| {
             let p = closer_text(p, closer);

@@ -238,12 +238,30 @@ fn closer_spacing(lines: &[Line]) -> (Option<i32>, f64) {
     (spacing, if carried > 0.0 { 1.0 } else { 0.0 })
 }
 
-/// Body blocks from `from` on, and the closing, set at `factor` times the
+/// Body blocks from `from` on (before `until`, when notice tightened one
+/// page in the body; else the closing too), set at `factor` times the
 /// grid's pitch.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tight {
     pub from: usize,
     pub factor: f64,
+    pub until: Option<usize>,
+}
+
+impl Tight {
+    /// Whether body block `i` is set tighter.
+    pub fn holds(&self, i: usize) -> bool {
+        i >= self.from && self.until.is_none_or(|u| i < u)
+    }
+
+    /// The pitch factor of the closing.
+    pub fn closing_factor(&self) -> f64 {
+        if self.until.is_some() {
+            1.0
+        } else {
+            self.factor
+        }
+    }
 }
 
 /// Where notice's pages ask the Word file to tighten, if they do: the
@@ -271,6 +289,7 @@ fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tigh
         return Some(Tight {
             from: fit.block,
             factor: fit.factor,
+            until: fit.until,
         });
     }
     let set_at = fit.map_or(pitch, |fit| pitch * fit.factor);
@@ -326,6 +345,7 @@ fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tigh
             return Some(Tight {
                 from: fit.block + 1,
                 factor,
+                until: None,
             });
         }
     }
@@ -333,5 +353,6 @@ fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tigh
     (lines >= 1.0 && factor < 1.0).then(|| Tight {
         from,
         factor: factor.max(MIN_FACTOR),
+        until: None,
     })
 }

@@ -217,7 +217,7 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
         faces,
     );
     let closing_start = parts.len();
-    let factor = tight.map_or(1.0, |t| t.factor);
+    let factor = tight.map_or(1.0, |t| t.closing_factor());
     let signature = closing::closing(doc, &mut parts, &mut seals, factor, plan.notes_closer);
     let closing_end = parts.len();
     // The 署名 never starts a page alone (GB/T 9704 7.3.5.4): it keeps
@@ -242,7 +242,7 @@ pub fn docx(doc: &Document, faces: &FontSet, plan: &flow::Plan) -> Result<Vec<u8
     for part in &mut parts[kept_from..closing_end.saturating_sub(1)] {
         part.edit(|p| p.keep_next(true));
     }
-    if let Some(t) = tight {
+    if let Some(t) = tight.filter(|t| t.until.is_none()) {
         body::tighten(&mut parts[closing_start..closing_end], t.factor);
     }
     let mut landscape_before = false;
