@@ -41,6 +41,9 @@ pub struct TemplateData<'a> {
     /// Where a second layout breaks the page so the closing stays with the
     /// body, and how much it tightens (see `typeset::fit`); none at first.
     pub fit: Option<Fit>,
+    /// Pages of the body tightened alone before `fit`, in the body's
+    /// order, each ending at its `until` (empty at first).
+    pub fit_before: Vec<Fit>,
 }
 
 /// The face of each font role, by role key (`fangsong` …).
@@ -115,7 +118,19 @@ impl<'a> TemplateData<'a> {
             seals,
             geometry: GEOMETRY,
             fit: None,
+            fit_before: Vec::new(),
         }
+    }
+
+    /// Lays out with `fits` (in the body's order; the last may run to the
+    /// closing).
+    pub fn set_fits(&mut self, fits: &[Fit]) {
+        let (last, before) = match fits.split_last() {
+            Some((last, before)) => (Some(last.clone()), before.to_vec()),
+            None => (None, Vec::new()),
+        };
+        self.fit = last;
+        self.fit_before = before;
     }
 
     /// The data as JSON, with the files it names.

@@ -56,6 +56,10 @@ pub const LIGHT_FACTOR: f64 = 22.0 / 23.0;
 /// At most this many candidate layouts after the first.
 pub const MAX_CANDIDATES: usize = 5;
 
+/// At most this many more, from the best candidate, when it still breaks
+/// a rule elsewhere (a page in the body mended, then the closing).
+pub const MAX_SECOND_ROUND: usize = 3;
+
 /// A second layout's break: from block `block` of the body (inside it
 /// after `at` code points when it is a paragraph) the flow goes to a new
 /// page when `page_break`, and what follows is set with the pitch times
@@ -327,8 +331,42 @@ fn page_end_candidates(document: &Document, pages: &[PageView], faults: &[Fault]
         if let Some(fit) = tighten_for_next(document, pages, &r) {
             out.push(fit);
         }
+        if let Some(fit) = push_from_before(document, &r) {
+            out.push(fit);
+        }
     }
     out
+}
+
+/// The page before page `q` (the one that ends short) breaks earlier, by
+/// the lines `q` ends short beyond the bound, so `q` holds them at its
+/// top: the shortfall spread over two pages, each within the bound. What
+/// ends `q` (a page break, a heading kept with its paragraph) stays.
+fn push_from_before(document: &Document, r: &Reading) -> Option<Fit> {
+    let q = r.k - 1;
+    let before = q.checked_sub(1)?;
+    let (_, last) = r.flow.on_page(q).into_iter().last()?;
+    let short = empty_lines_after(last) - MAX_EMPTY_LINES;
+    if short <= 0.05 {
+        return None;
+    }
+    let (top, _) = r.flow.on_page(q).into_iter().next()?;
+    let need = (short - 0.05).ceil() as usize;
+    let fit = move_from(
+        document,
+        &r.blocks,
+        &r.flow,
+        before,
+        need,
+        *top,
+        Some(MAX_EMPTY_LINES),
+    )?;
+    // A page break alone: nothing is set tighter.
+    let until = fit.block + 1;
+    Some(Fit {
+        until: Some(until),
+        ..fit
+    })
 }
 
 /// The tightening of the page before `r.k` that brings back the blocks
@@ -491,6 +529,31 @@ fn closing_candidates(document: &Document, pages: &[PageView], faults: &[Fault])
     out
 }
 
+/// The fits of a layout with `fit` added, in the body's order, if it
+/// does not overlap them: every fit but the last ends (`until`) before
+/// the next starts. A fit that only closes paragraphs up (字距) adds its
+/// paragraphs to the last.
+pub fn compose(base: &[Fit], fit: &Fit, body_len: usize) -> Option<Vec<Fit>> {
+    let mut all = base.to_vec();
+    let squeeze_only =
+        fit.block >= body_len && fit.at.is_none() && !fit.page_break && fit.factor >= 1.0;
+    match all.last_mut() {
+        Some(last) if squeeze_only => {
+            last.squeeze.extend(fit.squeeze.iter().copied());
+            last.squeeze.sort_unstable();
+            last.squeeze.dedup();
+        }
+        _ => all.push(fit.clone()),
+    }
+    all.sort_by_key(|f| (f.block, f.at.unwrap_or(0)));
+    for pair in all.windows(2) {
+        if pair[0].until? > pair[1].block {
+            return None;
+        }
+    }
+    Some(all)
+}
+
 /// A second try at a tightening that fell short: a seal, a picture or a
 /// block rounded to whole lines does not shrink with the pitch, and the
 /// page before the closing's may break elsewhere once tightened. What
@@ -557,19 +620,33 @@ fn move_lines(
     closing: At,
     bound: Option<f64>,
 ) -> Option<Fit> {
-    let short = bound.is_some();
     let on_k = flow
         .on_page(k)
         .iter()
         .filter(|(at, _)| *at < closing)
         .count();
+    let need = 2usize.saturating_sub(on_k).max(1);
+    move_from(document, blocks, flow, q, need, closing, bound)
+}
+
+/// Breaks page `q` so that at least `need` of its body lines before `end`
+/// go on to the next page, under the same rules as [`move_lines`].
+fn move_from(
+    document: &Document,
+    blocks: &[BlockSpan],
+    flow: &Flow,
+    q: usize,
+    need: usize,
+    end: At,
+    bound: Option<f64>,
+) -> Option<Fit> {
+    let short = bound.is_some();
     let body_start = blocks.first()?.start;
     let on_q: Vec<&(At, Line)> = flow
         .on_page(q)
         .into_iter()
-        .filter(|(at, _)| *at > body_start && *at < closing)
+        .filter(|(at, _)| *at > body_start && *at < end)
         .collect();
-    let need = 2usize.saturating_sub(on_k).max(1);
     // The whole body may go only as a last resort (not `short`).
     let most = if short {
         on_q.len().saturating_sub(1)

@@ -71,9 +71,11 @@ pub fn line_bottom(line: &Line) -> f64 {
     line.baseline + GEOMETRY.pitch() / 2.0 - 0.38 * line.size / PT_PER_MM
 }
 
-/// Empty grid lines between a page's last line and the 版心's foot.
+/// Whole empty grid lines between a page's last line and the 版心's foot
+/// (what a reader counts: page 1's lines are off the grid under the 版头,
+/// and a fraction of a line holds no text).
 pub fn empty_lines_after(line: &Line) -> f64 {
-    (GEOMETRY.body_bottom() - line_bottom(line)) / GEOMETRY.pitch()
+    ((GEOMETRY.body_bottom() - line_bottom(line)) / GEOMETRY.pitch() + 0.05).floor()
 }
 
 /// Where a body block's lines are: after `start`, before `end`.

@@ -86,11 +86,50 @@ pub struct Laid {
     pub views: Vec<PageView>,
     /// 0-based indices of the pages laid out turned (landscape).
     pub turned: Vec<usize>,
-    /// The candidate the pagination search kept, if the first layout
-    /// broke a page rule (see [`fit`]).
-    pub fit: Option<fit::Fit>,
+    /// What the pagination search kept, in the body's order, if the first
+    /// layout broke a page rule (see [`fit`]): pages of the body tightened
+    /// alone, and the closing's fit last.
+    pub fits: Vec<fit::Fit>,
     /// How many layouts the search made (1 when the first kept every rule).
     pub layouts: usize,
+}
+
+/// One layout the search made, and what it breaks.
+struct Trial {
+    pages: PagedDocument,
+    warnings: Vec<Diagnostic>,
+    views: Vec<PageView>,
+    turned: Vec<usize>,
+    fits: Vec<fit::Fit>,
+    faults: Vec<rules::Fault>,
+    cost: f64,
+}
+
+impl Trial {
+    fn lay_out(
+        data: &mut TemplateData,
+        fits: Vec<fit::Fit>,
+        doc: &Document,
+        fonts: &FontSet,
+        template: &Template,
+        sources: &mut SourceMap,
+    ) -> Result<Trial, Failed> {
+        data.set_fits(&fits);
+        let (pages, warnings) = compile(data, fonts, template, sources)?;
+        let views = pages::pages(&pages);
+        let turned = turned_pages(&views);
+        let faults = rules::faults(doc, &views, &turned);
+        let cost = rules::cost(&faults);
+        Ok(Trial {
+            pages,
+            warnings,
+            views,
+            turned,
+            fits,
+            faults,
+            cost,
+        })
+    }
 }
 
 /// Lays the document out with the template, searching for a better
@@ -104,53 +143,87 @@ pub fn layout(
     sources: &mut SourceMap,
 ) -> Result<(Laid, Vec<Diagnostic>), Failed> {
     let mut data = TemplateData::new(doc, fonts, SEAL_BASE);
-    let (mut pages, mut warnings) = compile(&data, fonts, template, sources)?;
-    let mut views = pages::pages(&pages);
-    let mut turned = turned_pages(&views);
-    let first = rules::faults(doc, &views, &turned);
-    let mut best_cost = rules::cost(&first);
-    let mut fit = None;
+    let mut best = Trial::lay_out(&mut data, Vec::new(), doc, fonts, template, sources)?;
     let mut layouts = 1;
     // NOTICE_TRACE_FIT=1 prints the search's candidates and their costs.
     let trace = std::env::var_os("NOTICE_TRACE_FIT").is_some();
     if trace {
-        eprintln!("fit: first layout costs {best_cost}: {first:?}");
+        eprintln!("fit: first layout costs {}: {:?}", best.cost, best.faults);
     }
-    if !first.is_empty() {
+    // Candidates from the first layout; then, when the best still breaks
+    // a rule, candidates from it, added to its fits. The base of a round is
+    // what its candidates are read from: (views, fits, faults).
+    let mut base = (best.views.clone(), Vec::new(), best.faults.clone());
+    for budget in [fit::MAX_CANDIDATES, fit::MAX_SECOND_ROUND] {
+        if best.cost == 0.0 {
+            break;
+        }
+        let (base_views, base_fits, base_faults) = &base;
         let mut queue: std::collections::VecDeque<fit::Fit> =
-            fit::candidates(doc, &views, &first).into();
-        let first_views = views.clone();
+            fit::candidates(doc, base_views, base_faults).into();
+        if trace {
+            eprintln!("fit: round from {base_fits:?}: {} candidates", queue.len());
+        }
+        let mut improved = false;
+        // A page of the body mended whose change breaks a rule further on
+        // (the closing moved): the next round may mend that on top.
+        let mut mended: Option<Trial> = None;
         let mut tries = 0;
         while let Some(candidate) = queue.pop_front() {
-            if tries == fit::MAX_CANDIDATES {
+            if tries == budget {
                 break;
             }
+            let Some(fits) = fit::compose(base_fits, &candidate, doc.body.len()) else {
+                if trace {
+                    eprintln!("fit: {candidate:?} overlaps");
+                }
+                continue;
+            };
             tries += 1;
-            data.fit = Some(candidate.clone());
-            let (laid, laid_warnings) = compile(&data, fonts, template, sources)?;
+            let trial = Trial::lay_out(&mut data, fits, doc, fonts, template, sources)?;
             layouts += 1;
-            let laid_views = pages::pages(&laid);
-            let laid_turned = turned_pages(&laid_views);
-            let faults = rules::faults(doc, &laid_views, &laid_turned);
-            let cost = rules::cost(&faults);
             if trace {
-                eprintln!("fit: {candidate:?} costs {cost}: {faults:?}");
+                eprintln!(
+                    "fit: {:?} costs {}: {:?}",
+                    trial.fits, trial.cost, trial.faults
+                );
             }
-            if cost > 0.0
-                && let Some(closer) = fit::refine(doc, &first_views, &candidate, &laid_views)
+            if trial.cost > 0.0
+                && candidate.until.is_none()
+                && let Some(closer) = fit::refine(doc, base_views, &candidate, &trial.views)
             {
                 queue.push_front(closer);
             }
-            if cost < best_cost {
-                (pages, warnings, views, turned) = (laid, laid_warnings, laid_views, laid_turned);
-                best_cost = cost;
-                fit = Some(candidate);
-            }
-            if best_cost == 0.0 {
-                break;
+            if trial.cost < best.cost {
+                best = trial;
+                improved = true;
+                if best.cost == 0.0 {
+                    break;
+                }
+            } else if let Some(until) = candidate.until
+                && mended.as_ref().is_none_or(|m| trial.cost < m.cost)
+                && !trial.faults.iter().any(|f| {
+                    f.rule == rules::Rule::PageEnd
+                        && block_page(&trial.views, until).is_none_or(|p| f.page <= p)
+                })
+            {
+                mended = Some(trial);
             }
         }
+        base = match (improved, mended) {
+            (true, _) => (best.views.clone(), best.fits.clone(), best.faults.clone()),
+            (false, Some(m)) => (m.views, m.fits, m.faults),
+            (false, None) => break,
+        };
     }
+    let Trial {
+        mut pages,
+        warnings,
+        mut views,
+        turned,
+        fits,
+        ..
+    } = best;
     if !turned.is_empty() {
         pages = turn_upright(pages, &turned);
         views = pages::pages(&pages);
@@ -160,11 +233,16 @@ pub fn layout(
             pages,
             views,
             turned,
-            fit,
+            fits,
             layouts,
         },
         warnings,
     ))
+}
+
+/// The page (1-based) body block `block` starts on.
+fn block_page(views: &[PageView], block: usize) -> Option<usize> {
+    flow::marker_at(views, &format!("block:{block}")).map(|at| at.page + 1)
 }
 
 fn turned_pages(views: &[PageView]) -> Vec<usize> {

@@ -95,7 +95,12 @@ pub fn blocks(
 ) {
     let tight = plan.and_then(|p| p.tight);
     for (i, block) in blocks.iter().enumerate() {
-        let line = tight.filter(|t| t.holds(i)).map(|t| tight_line(t.factor));
+        let line = plan
+            .into_iter()
+            .flat_map(|p| p.earlier.iter())
+            .chain(tight.iter())
+            .find(|t| t.holds(i))
+            .map(|t| tight_line(t.factor));
         let closer = plan.and_then(|p| p.closer.get(i).copied().flatten());
         let on_pitch = |p: Paragraph| {
             let p = closer_text(p, closer);

@@ -59,6 +59,8 @@ const CLOSEST: i32 = BODY_SPACING - 4;
 pub struct Plan {
     /// The closing's page, set tighter.
     pub tight: Option<Tight>,
+    /// Pages of the body notice tightened alone, before the closing's.
+    pub earlier: Vec<Tight>,
     /// Where each table ends, in mm under the 版心's top of its page, in
     /// document order (none on a turned page): the text after it goes back
     /// to the grid from there.
@@ -106,8 +108,21 @@ impl Plan {
                 }),
             _ => (None, 0.0),
         };
+        let earlier = match laid.fits.split_last() {
+            Some((_, before)) => before
+                .iter()
+                .filter(|f| f.factor < 1.0)
+                .map(|f| Tight {
+                    from: f.block,
+                    factor: f.factor,
+                    until: f.until,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Plan {
             tight: tight(doc, laid, &pages, behind + notes_over),
+            earlier,
             table_ends,
             closer,
             notes_closer,
@@ -270,7 +285,7 @@ impl Tight {
 /// tight as notice sets a page.
 fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tight> {
     // A fit that only closes up character spacing (字距) changes no pitch.
-    let fit = laid.fit.as_ref().filter(|f| f.squeeze.is_empty());
+    let fit = laid.fits.last().filter(|f| f.squeeze.is_empty());
     let (page, end) = marks.at("closing-end")?;
     let starts: Vec<Option<(usize, f64)>> = (0..doc.body.len())
         .map(|i| marks.at(&format!("block:{i}")))
