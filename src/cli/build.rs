@@ -10,7 +10,7 @@ use super::common::{CommonArgs, parse_ppi};
 use super::report::{ReportStyle, Reporter};
 use super::{EXIT_USAGE, exit_status};
 use crate::diagnostic::SourceMap;
-use crate::driver::{Mode, Options, batch, jobs};
+use crate::driver::{Mode, Options, batch, jobs, shard};
 use crate::writers::{self, OutputFormat};
 
 #[derive(Args)]
@@ -51,6 +51,9 @@ pub struct BuildArgs {
     /// Print one JSON record per document on stdout.
     #[arg(long)]
     json: bool,
+    /// Build only part K of N of the batch (for N CI runners): disjoint parts, balanced by input size.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<shard::Shard>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -110,7 +113,35 @@ pub fn run(args: BuildArgs) -> ExitCode {
             (jobs, problems)
         }
     };
-    let failed_early = problems.iter().any(|d| d.is_error());
+    // Every shard splits the same batch. Problems met before building are
+    // the batch's: shard 1 reports them, so the shards' reports add up to
+    // the unsharded one, and the others fail on errors with a pointer.
+    let mut failed_early = problems.iter().any(|d| d.is_error());
+    let (jobs, problems) = match args.shard {
+        Some(part) => {
+            let selected = shard::select(&jobs, part);
+            if style == ReportStyle::Human {
+                eprintln!(
+                    "shard {part}: {} of {} documents",
+                    selected.len(),
+                    jobs.len()
+                );
+            }
+            if part.index == 1 {
+                (selected, problems)
+            } else {
+                if failed_early {
+                    eprintln!(
+                        "error: the batch has problems before building; shard 1/{} reports them",
+                        part.count
+                    );
+                }
+                (selected, Vec::new())
+            }
+        }
+        None => (jobs, problems),
+    };
+    failed_early |= problems.iter().any(|d| d.is_error());
     let reporter = Reporter::new(style, Mode::Build, jobs.len() + problems.len());
     reporter.problems(&problems, &sources);
     let failed = std::sync::atomic::AtomicBool::new(false);

@@ -10,6 +10,7 @@ pub mod cache;
 mod compile;
 pub mod jobs;
 pub mod output;
+pub mod shard;
 pub mod watch;
 
 use std::path::PathBuf;
