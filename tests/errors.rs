@@ -464,6 +464,42 @@ fn plan_paths_stay_inside_the_plan_folder() {
     );
 }
 
+/// A file that names every marker notice reads (`src/typeset/markers.rs`),
+/// so a small test template keeps the contract.
+const EVERY_MARKER: &str = r#"#let markers = ("title-end", "to", "block:", "heading", "sentence", "table", "table-end", "tight", "body-end", "closing", "signature", "seal-block", "closing-end", "attachment", "imprint")"#;
+
+#[test]
+fn a_template_that_drops_a_marker_is_refused_by_name() {
+    let root = scratch("template-contract");
+    let template = root.join("tpl");
+    let out = notice(&["template", "export", "gongwen", template.to_str().unwrap()]);
+    assert!(out.status.success());
+    std::fs::write(root.join("plan.toml"), "title = \"关于测试的通知\"\n").unwrap();
+    for (file, call, instead, name) in [
+        ("closing.typ", "marker(\"signature\")", "[]", "signature"),
+        ("gongwen.typ", "\"block:\"", "\"part:\"", "block:N"),
+    ] {
+        let path = template.join(file);
+        let kept = std::fs::read_to_string(&path).unwrap();
+        assert!(kept.contains(call), "{file} has {call}");
+        std::fs::write(&path, kept.replace(call, instead)).unwrap();
+        let (out, err) = run(&[
+            "build",
+            "--no-system-fonts",
+            "--template",
+            template.to_str().unwrap(),
+            root.join("plan.toml").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("`{name}`")) && err.contains("1 of the markers"),
+            "names the marker: {err}"
+        );
+        assert!(!root.join("plan.pdf").exists());
+        std::fs::write(&path, kept).unwrap();
+    }
+}
+
 #[test]
 fn a_custom_template_reads_only_its_own_folder() {
     let root = scratch("template-jail");
@@ -471,6 +507,7 @@ fn a_custom_template_reads_only_its_own_folder() {
     let template = root.join("tpl");
     std::fs::create_dir_all(&template).unwrap();
     std::fs::write(template.join("part.typ"), "#let greeting = [inside]").unwrap();
+    std::fs::write(template.join("contract.typ"), EVERY_MARKER).unwrap();
     std::fs::write(root.join("plan.toml"), "title = \"关于测试的通知\"\n").unwrap();
     let attempts = [
         ("#import \"part.typ\": greeting\n#greeting", true),

@@ -18,6 +18,7 @@
 //!   ends with one line of a paragraph (pages before an attachment are
 //!   exempt).
 
+use super::markers::Mark;
 use super::pages::{Glyph, Line, PageView, Rect};
 use super::{Laid, rules};
 use crate::diagnostic::Diagnostic;
@@ -90,7 +91,7 @@ pub fn audit(document: &Document, laid: &Laid) -> Vec<Diagnostic> {
         seals(document, view, &lines[i], &mut out);
         // A tightened page is off the grid from where the search tightened
         // it, and so is every page after it.
-        let tight = super::flow::marker_at(&laid.views, "tight");
+        let tight = super::flow::marker_at(&laid.views, Mark::Tight);
         if !laid.turned.contains(&i) && tight.is_none_or(|t| t.page >= i) {
             grid(document, view, &lines[i], &mut out);
         }
@@ -243,15 +244,15 @@ fn seals(document: &Document, view: &PageView, lines: &[Line], out: &mut Vec<Dia
 }
 
 /// The y of a marker on a page.
-fn marker_y(view: &PageView, prefix: &str) -> Option<f64> {
-    view.markers(prefix).map(|m| m.y).next()
+fn marker_y(view: &PageView, mark: Mark) -> Option<f64> {
+    view.marker(mark).map(|m| m.y)
 }
 
 fn grid(document: &Document, view: &PageView, lines: &[Line], out: &mut Vec<Diagnostic>) {
     let pitch = GEOMETRY.pitch();
     // Where body text starts on the page: under the title on page 1.
     let from = if view.number == 1 {
-        match marker_y(view, "title-end") {
+        match marker_y(view, Mark::TitleEnd) {
             Some(y) => y,
             None => return,
         }
@@ -259,8 +260,8 @@ fn grid(document: &Document, view: &PageView, lines: &[Line], out: &mut Vec<Diag
         0.0
     };
     // A page tightened for the closing is off the grid from its start.
-    let tightened = marker_y(view, "tight");
-    let closing = marker_y(view, "signature");
+    let tightened = marker_y(view, Mark::Tight);
+    let closing = marker_y(view, Mark::Signature);
     for line in lines {
         if (line.size - size::SANHAO).abs() > 0.01 || line.baseline < from {
             continue;

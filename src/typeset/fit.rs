@@ -34,6 +34,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::flow::{At, BlockSpan, Flow, block_spans, empty_lines_after, line_bottom, marker_at};
+use super::markers::Mark;
 use super::pages::{Line, PageView};
 use super::rules::{Fault, MAX_EMPTY_LINES, Rule};
 use crate::gbt9704::GEOMETRY;
@@ -95,9 +96,9 @@ struct Reading {
 impl Reading {
     /// `faults` say which page is in trouble (all of them when `None`).
     fn new(document: &Document, pages: &[PageView], faults: Option<&[Fault]>) -> Option<Reading> {
-        let closing = marker_at(pages, "closing")?;
-        let end = marker_at(pages, "closing-end")?;
-        let signature = marker_at(pages, "signature").unwrap_or(closing);
+        let closing = marker_at(pages, Mark::Closing)?;
+        let end = marker_at(pages, Mark::ClosingEnd)?;
+        let signature = marker_at(pages, Mark::Signature).unwrap_or(closing);
         // The page the closing's trouble is on: where the 署名 stands
         // alone, or where the closing starts bare, or the one after a page
         // that ends short before it.
@@ -122,12 +123,12 @@ impl Reading {
     /// A reading whose page in trouble is `k`.
     fn at(document: &Document, pages: &[PageView], k: usize) -> Option<Reading> {
         Some(Reading {
-            closing: marker_at(pages, "closing")?,
-            end: marker_at(pages, "closing-end")?,
+            closing: marker_at(pages, Mark::Closing)?,
+            end: marker_at(pages, Mark::ClosingEnd)?,
             k,
             flow: Flow::new(pages),
             blocks: block_spans(document, pages),
-            body_start: marker_at(pages, "block:0")?,
+            body_start: marker_at(pages, Mark::Block(0))?,
         })
     }
 
@@ -140,7 +141,7 @@ impl Reading {
         page: usize,
     ) -> Option<(Fit, f64)> {
         if page == 0 {
-            let y = marker_at(pages, "to")
+            let y = marker_at(pages, Mark::To)
                 .filter(|t| t.page == 0)
                 .unwrap_or(self.body_start);
             let fit = Fit {

@@ -3,6 +3,7 @@
 //! markers), and how many empty grid lines a page ends with. The page
 //! rules and the pagination search both read pages this way.
 
+use super::markers::Mark;
 use super::pages::{Line, PageView};
 use crate::gbt9704::{GEOMETRY, PT_PER_MM};
 use crate::model::Document;
@@ -14,14 +15,12 @@ pub struct At {
     pub y: f64,
 }
 
-/// The first marker with this value.
-pub fn marker_at(pages: &[PageView], value: &str) -> Option<At> {
-    pages.iter().enumerate().find_map(|(page, view)| {
-        view.markers
-            .iter()
-            .find(|m| m.value == value)
-            .map(|m| At { page, y: m.y })
-    })
+/// The first place of a marker.
+pub fn marker_at(pages: &[PageView], mark: Mark) -> Option<At> {
+    pages
+        .iter()
+        .enumerate()
+        .find_map(|(page, view)| view.marker(mark).map(|m| At { page, y: m.y }))
 }
 
 /// The text lines inside the 版心 of every page, in reading order.
@@ -87,13 +86,21 @@ pub struct BlockSpan {
 
 /// Where each body block starts and ends in the flow.
 pub fn block_spans(document: &Document, pages: &[PageView]) -> Vec<BlockSpan> {
-    let end = marker_at(pages, "body-end").unwrap_or(At {
+    let end = marker_at(pages, Mark::BodyEnd).unwrap_or(At {
         page: usize::MAX,
         y: 0.0,
     });
-    let starts: Vec<Option<At>> = (0..document.body.len())
-        .map(|i| marker_at(pages, &format!("block:{i}")))
-        .collect();
+    // One pass over the markers: the first place of each block's.
+    let mut starts: Vec<Option<At>> = vec![None; document.body.len()];
+    for (page, view) in pages.iter().enumerate() {
+        for m in &view.markers {
+            if let Mark::Block(i) = m.mark
+                && let Some(start @ None) = starts.get_mut(i)
+            {
+                *start = Some(At { page, y: m.y });
+            }
+        }
+    }
     (0..document.body.len())
         .filter_map(|i| {
             let start = starts[i]?;

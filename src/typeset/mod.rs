@@ -10,6 +10,7 @@ pub mod data;
 pub mod fit;
 pub mod flow;
 pub mod fonts;
+pub mod markers;
 pub mod pages;
 pub mod rules;
 pub mod template;
@@ -242,7 +243,7 @@ pub fn layout(
 
 /// The page (1-based) body block `block` starts on.
 fn block_page(views: &[PageView], block: usize) -> Option<usize> {
-    flow::marker_at(views, &format!("block:{block}")).map(|at| at.page + 1)
+    flow::marker_at(views, markers::Mark::Block(block)).map(|at| at.page + 1)
 }
 
 fn turned_pages(views: &[PageView]) -> Vec<usize> {

@@ -3,11 +3,12 @@
 //! markers the template leaves (`metadata(…)<notice-marker>`). The audit
 //! measures these; the closing fitter reads where the body ends.
 
-use typst::foundations::{Repr, Value};
+use typst::foundations::Value;
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::visualize::{Geometry, Paint};
 use typst_layout::PagedDocument;
 
+use super::markers::{self, Mark};
 use crate::gbt9704::PT_PER_MM;
 
 /// A rectangle on a page, in mm.
@@ -76,10 +77,10 @@ pub struct Rule {
     pub color: [u8; 3],
 }
 
-/// A marker the template placed, with its value and where it is.
+/// A marker the template placed ([`super::markers`]), and where it is.
 #[derive(Debug, Clone)]
 pub struct Marker {
-    pub value: String,
+    pub mark: Mark,
     pub x: f64,
     pub y: f64,
 }
@@ -157,11 +158,9 @@ impl PageView {
         lines
     }
 
-    /// The markers whose value starts with `prefix`.
-    pub fn markers<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Marker> + 'a {
-        self.markers
-            .iter()
-            .filter(move |m| m.value.starts_with(prefix))
+    /// Where the page has the marker `mark`, if it does.
+    pub fn marker(&self, mark: Mark) -> Option<&Marker> {
+        self.markers.iter().find(|m| m.mark == mark)
     }
 }
 
@@ -282,21 +281,19 @@ fn walk(frame: &Frame, ts: Transform, view: &mut PageView) {
             FrameItem::Tag(typst::introspection::Tag::Start(content, _)) => {
                 if content
                     .label()
-                    .is_some_and(|l| l.resolve().as_str() == MARKER)
+                    .is_some_and(|l| l.resolve().as_str() == markers::LABEL)
                     && let Some(meta) = content.to_packed::<typst::introspection::MetadataElem>()
                 {
-                    let value = match &meta.value {
-                        Value::Str(s) => s.to_string(),
-                        other => other.repr().to_string(),
-                    };
-                    let (x, y) = point_mm(here, Abs::zero(), Abs::zero());
-                    view.markers.push(Marker { value, x, y });
+                    // A template's own markers are its business.
+                    if let Value::Str(s) = &meta.value
+                        && let Some(mark) = Mark::parse(s)
+                    {
+                        let (x, y) = point_mm(here, Abs::zero(), Abs::zero());
+                        view.markers.push(Marker { mark, x, y });
+                    }
                 }
             }
             _ => {}
         }
     }
 }
-
-/// The label of the template's markers.
-pub const MARKER: &str = "notice-marker";

@@ -7,6 +7,7 @@
 //! chosen layout still breaks.
 
 use super::flow::{Flow, block_spans, empty_lines_after, marker_at};
+use super::markers::Mark;
 use super::pages::PageView;
 use crate::gbt9704::size;
 use crate::model::{Block, Document};
@@ -65,7 +66,7 @@ pub fn faults(document: &Document, views: &[PageView], turned: &[usize]) -> Vec<
     let mut out = Vec::new();
     // Moving the whole body after the title is worse than anything it
     // could mend.
-    let body = marker_at(views, "to").or_else(|| marker_at(views, "block:0"));
+    let body = marker_at(views, Mark::To).or_else(|| marker_at(views, Mark::Block(0)));
     if let Some(first) = flow
         .lines
         .iter()
@@ -86,7 +87,7 @@ pub fn faults(document: &Document, views: &[PageView], turned: &[usize]) -> Vec<
 }
 
 fn closing(views: &[PageView], flow: &Flow, out: &mut Vec<Fault>) {
-    let Some(s) = marker_at(views, "signature") else {
+    let Some(s) = marker_at(views, Mark::Signature) else {
         return;
     };
     if s.page == 0 {
@@ -103,8 +104,10 @@ fn closing(views: &[PageView], flow: &Flow, out: &mut Vec<Fault>) {
     }
     // The 署名's page holds two lines of the body: not only the closing
     // (a 附件说明, a 纪要's attendance running over).
-    let (Some(body), Some(closing)) = (marker_at(views, "block:0"), marker_at(views, "closing"))
-    else {
+    let (Some(body), Some(closing)) = (
+        marker_at(views, Mark::Block(0)),
+        marker_at(views, Mark::Closing),
+    ) else {
         return;
     };
     if body.page == s.page {
@@ -171,7 +174,7 @@ fn page_ends(views: &[PageView], flow: &Flow, turned: &[usize], out: &mut Vec<Fa
     for (i, view) in views.iter().enumerate() {
         let Some(next) = views.get(i + 1) else { break };
         let next_lines = flow.on_page(i + 1);
-        let exempt = next.markers("attachment").next().is_some()
+        let exempt = next.marker(Mark::Attachment).is_some()
             || turned.contains(&(i + 1))
             || turned.contains(&i)
             || next_lines.iter().all(|(_, l)| l.size < size::SANHAO - 0.01);
@@ -199,17 +202,17 @@ fn page_ends(views: &[PageView], flow: &Flow, turned: &[usize], out: &mut Vec<Fa
             .markers
             .iter()
             .filter(|m| {
-                m.value == "to"
-                    || m.value == "heading"
-                    || m.value == "table"
-                    || m.value.starts_with("block:")
+                matches!(
+                    m.mark,
+                    Mark::To | Mark::Heading | Mark::Table | Mark::Block(_)
+                )
             })
             .max_by(|a, b| a.y.total_cmp(&b.y));
         if let Some(m) = last_start
-            && (m.value == "to" || m.value == "heading")
+            && matches!(m.mark, Mark::To | Mark::Heading)
             && m.y > last.baseline - 2.0 * pitch
         {
-            let what = if m.value == "to" {
+            let what = if m.mark == Mark::To {
                 "the 主送"
             } else {
                 "a heading"

@@ -13,6 +13,8 @@ use typst::diag::{FileError, FileResult};
 use typst::foundations::Bytes;
 use typst::syntax::VirtualPath;
 
+use super::markers;
+
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// The template used when none is named.
@@ -36,10 +38,11 @@ impl Template {
     /// Finds a template by embedded name or folder path.
     pub fn load(name_or_dir: &str) -> anyhow::Result<Template> {
         if let Some(dir) = EMBEDDED.get_dir(name_or_dir) {
-            return Ok(Template {
+            return Template {
                 name: name_or_dir.to_string(),
                 source: TemplateSource::Embedded(dir),
-            });
+            }
+            .keeping_the_contract();
         }
         let path = Path::new(name_or_dir);
         if !path.is_dir() {
@@ -58,10 +61,38 @@ impl Template {
                 path.display()
             );
         }
-        Ok(Template {
+        Template {
             name: path.display().to_string(),
             source: TemplateSource::Folder(folder),
-        })
+        }
+        .keeping_the_contract()
+    }
+
+    /// The template, if its Typst sources place every marker notice reads
+    /// ([`markers::CONTRACT`]); else an error that names the missing ones.
+    fn keeping_the_contract(self) -> anyhow::Result<Template> {
+        let files = self.files()?;
+        let sources: Vec<&str> = files
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "typ"))
+            .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
+            .collect();
+        let missing = markers::missing(sources.iter().copied());
+        if missing.is_empty() {
+            return Ok(self);
+        }
+        let list: Vec<String> = missing
+            .iter()
+            .map(|t| format!("  `{}` ({}; read by {})", t.name, t.placed, t.read_by))
+            .collect();
+        bail!(
+            "template {} does not place {} of the markers notice reads from its pages \
+             (`#metadata(\"NAME\")<{}>`):\n{}\nsee where `notice template export {DEFAULT_TEMPLATE} DIR` places them",
+            self.name,
+            missing.len(),
+            markers::LABEL,
+            list.join("\n")
+        )
     }
 
     /// Names of the templates compiled into the binary.

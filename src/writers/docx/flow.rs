@@ -23,6 +23,7 @@ use crate::gbt9704::{GEOMETRY, size};
 use crate::model::{Block, Document};
 use crate::typeset::Laid;
 use crate::typeset::fit::MIN_FACTOR;
+use crate::typeset::markers::Mark;
 use crate::typeset::pages::Line;
 
 use super::styles::BODY_SPACING;
@@ -81,7 +82,7 @@ impl Plan {
                 let turned = laid.turned.contains(&page);
                 view.markers
                     .iter()
-                    .filter(|m| m.value == "table-end")
+                    .filter(|m| m.mark == Mark::TableEnd)
                     .map(move |m| (!turned).then_some(m.y - GEOMETRY.margin_top))
             })
             .collect();
@@ -98,7 +99,8 @@ impl Plan {
             })
             .collect();
         // Each line of the 附件说明 is a paragraph of its own.
-        let (notes_closer, notes_over) = match (pages.at("closing"), pages.at("signature")) {
+        let (notes_closer, notes_over) = match (pages.at(Mark::Closing), pages.at(Mark::Signature))
+        {
             (Some(from), Some(to)) => pages
                 .lines_between(from, to)
                 .chunks(1)
@@ -133,8 +135,8 @@ impl Plan {
 /// notice's pages as the plan reads them: where each element starts,
 /// and the body's lines.
 struct Marks {
-    /// (value, page, mm from the top), in the order they were laid out.
-    marks: Vec<(String, usize, f64)>,
+    /// (marker, page, mm from the top), in the order they were laid out.
+    marks: Vec<(Mark, usize, f64)>,
     /// Each page's 3号 lines in the 版心 (none on a turned page).
     lines: Vec<Vec<Line>>,
 }
@@ -145,11 +147,7 @@ impl Marks {
             .views
             .iter()
             .enumerate()
-            .flat_map(|(page, view)| {
-                view.markers
-                    .iter()
-                    .map(move |m| (m.value.clone(), page, m.y))
-            })
+            .flat_map(|(page, view)| view.markers.iter().map(move |m| (m.mark, page, m.y)))
             .collect();
         let lines = laid
             .views
@@ -170,23 +168,22 @@ impl Marks {
         Marks { marks, lines }
     }
 
-    fn at(&self, value: &str) -> Option<(usize, f64)> {
+    fn at(&self, mark: Mark) -> Option<(usize, f64)> {
         self.marks
             .iter()
-            .find(|(v, _, _)| v == value)
+            .find(|(m, _, _)| *m == mark)
             .map(|(_, page, y)| (*page, *y))
     }
 
     /// The 3号 lines of body block `i`: from its marker to the next one.
     fn lines_of_block(&self, i: usize) -> Vec<Line> {
-        let key = format!("block:{i}");
-        let Some(at) = self.marks.iter().position(|(v, _, _)| *v == key) else {
+        let Some(at) = self.marks.iter().position(|(m, _, _)| *m == Mark::Block(i)) else {
             return Vec::new();
         };
         let from = (self.marks[at].1, self.marks[at].2);
         let to = self.marks[at + 1..]
             .iter()
-            .find(|(v, _, _)| v.starts_with("block:") || v == "body-end" || v == "closing")
+            .find(|(m, _, _)| matches!(m, Mark::Block(_) | Mark::BodyEnd | Mark::Closing))
             .map_or((usize::MAX, 0.0), |(_, page, y)| (*page, *y));
         self.lines_between(from, to)
     }
@@ -286,9 +283,9 @@ impl Tight {
 fn tight(doc: &Document, laid: &Laid, marks: &Marks, behind: f64) -> Option<Tight> {
     // A fit that only closes up character spacing (字距) changes no pitch.
     let fit = laid.fits.last().filter(|f| f.squeeze.is_empty());
-    let (page, end) = marks.at("closing-end")?;
+    let (page, end) = marks.at(Mark::ClosingEnd)?;
     let starts: Vec<Option<(usize, f64)>> = (0..doc.body.len())
-        .map(|i| marks.at(&format!("block:{i}")))
+        .map(|i| marks.at(Mark::Block(i)))
         .collect();
     let pitch = GEOMETRY.pitch();
     // A tightening that starts before the closing's page (the search
