@@ -21,6 +21,7 @@ pub mod import;
 pub mod limits;
 pub mod lint;
 pub mod model;
+pub mod output;
 pub mod plan;
 pub mod typeset;
 pub mod writers;

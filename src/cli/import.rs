@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::EXIT_INPUT;
 use crate::diagnostic::SourceMap;
-use crate::driver::output;
+use crate::output;
 
 #[derive(Args)]
 pub struct ImportArgs {

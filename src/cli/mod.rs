@@ -71,7 +71,7 @@ enum Command {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    crate::driver::output::clean_up_on_interrupt();
+    crate::output::clean_up_on_interrupt();
     if matches!(
         cli.command,
         Command::Build(_) | Command::Check(_) | Command::Watch(_) | Command::Preview(_)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::EXIT_INPUT;
-use crate::driver::output;
+use crate::output;
 
 #[derive(Args)]
 pub struct NewArgs {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::{EXIT_INPUT, EXIT_USAGE, print_out};
-use crate::driver::output;
+use crate::output;
 use crate::typeset::template::{DEFAULT_TEMPLATE, Template};
 
 #[derive(Subcommand)]

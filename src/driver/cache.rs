@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::output;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::output;
 
 const FILE: &str = ".notice-cache.json";
 

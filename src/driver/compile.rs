@@ -4,10 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Engine, Job, Mode, Options, Outcome, Status, cache, output};
+use super::{Engine, Job, Mode, Options, Outcome, Status, cache};
 use crate::compose::{self, Composed};
 use crate::diagnostic::SourceMap;
 use crate::diagnostic::{Diagnostic, Failed, Severity};
+use crate::output;
 use crate::plan::LoadedPlan;
 use crate::typeset::Laid;
 use crate::writers::{self, Names, Rendered};

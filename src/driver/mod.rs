@@ -1,6 +1,6 @@
 //! Running documents: what a process shares between them ([`Engine`]), what
 //! one document is ([`jobs::Job`]), compiling it ([`compile`]), writing its
-//! outputs all or none ([`output`]), skipping unchanged ones ([`cache`]),
+//! outputs all or none ([`crate::output`]), skipping unchanged ones ([`cache`]),
 //! many at once ([`batch`]) and again on every change ([`watch`]).
 //!
 //! Nothing here prints: outcomes and events go back to the caller.
@@ -9,7 +9,6 @@ pub mod batch;
 pub mod cache;
 mod compile;
 pub mod jobs;
-pub mod output;
 pub mod shard;
 pub mod watch;
 

@@ -188,7 +188,7 @@ pub fn fix_plan(path: &Path) -> Result<Vec<Fix>, Failed> {
         }
     }
     if !outputs.is_empty() {
-        crate::driver::output::write_all(&outputs)?;
+        crate::output::write_all(&outputs)?;
     }
     Ok(fixes)
 }

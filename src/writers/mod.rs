@@ -1,7 +1,7 @@
 //! Output files, one writer per format behind one seam.
 //!
 //! A writer turns a rendered document (the model, and its laid-out pages
-//! when the format needs them) into files in memory; `driver::output`
+//! when the format needs them) into files in memory; `crate::output`
 //! writes them, all or none. A new format is a module here, a variant of
 //! [`OutputFormat`] and a line in [`OutputFormat::writer`].
 
