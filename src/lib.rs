@@ -23,5 +23,6 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod serve;
 pub mod typeset;
 pub mod writers;

@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["import", "typeset"],
     &["lint", "writers"],
     &["driver"],
+    &["serve"],
     &["cli"],
 ];
 

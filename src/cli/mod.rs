@@ -12,6 +12,7 @@ mod meta;
 mod new;
 mod preview;
 mod report;
+mod serve;
 mod template;
 mod watch;
 
@@ -49,6 +50,8 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Write pages of a plan as PNG images.
     Preview(preview::PreviewArgs),
+    /// Preview a plan (or a folder of plans) in the browser, updated on every save.
+    Serve(serve::ServeArgs),
     /// List the embedded templates, or export one to customise.
     #[command(subcommand)]
     Template(template::TemplateCommand),
@@ -74,7 +77,11 @@ pub fn run() -> ExitCode {
     crate::output::clean_up_on_interrupt();
     if matches!(
         cli.command,
-        Command::Build(_) | Command::Check(_) | Command::Watch(_) | Command::Preview(_)
+        Command::Build(_)
+            | Command::Check(_)
+            | Command::Watch(_)
+            | Command::Preview(_)
+            | Command::Serve(_)
     ) {
         // Titles need the word list; load it while fonts and plans load.
         std::thread::spawn(crate::compose::title::warm_up);
@@ -84,6 +91,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Template(command) => template::run(command),
         Command::Fonts(args) => fonts::run(args),
         Command::New(args) => new::run(args),

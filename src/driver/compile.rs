@@ -179,15 +179,77 @@ impl Engine {
             outcome.pages = unchanged.pages;
             return;
         }
+        let Some(made) = self.produce(job, &composed, findings, options, outcome, clock) else {
+            return;
+        };
+        match output::write_all(&made.files) {
+            Ok(()) => {
+                outcome.outputs = made.files.into_iter().map(|(p, _)| p).collect();
+                outcome.status = Status::Built;
+                cache::record(
+                    &job.out_dir,
+                    &job.stem,
+                    fingerprint,
+                    &outcome.outputs,
+                    outcome.pages,
+                    &made.layout_findings,
+                );
+                clock.lap("write files");
+            }
+            Err(Failed(errors)) => outcome.diagnostics.extend(errors),
+        }
+    }
+
+    /// Makes a job's outputs in memory, touching no file but its inputs:
+    /// what `serve` shows, and what `build` then writes. The outcome's
+    /// status is `Built` when every output was made (nothing is written
+    /// and no cache is read or kept).
+    pub fn render(&self, job: &Job, options: &Options) -> (Outcome, Option<Made>) {
+        let started = Instant::now();
+        let mut outcome = Outcome::new(job);
+        let mut clock = Clock::new();
+        let made = match self.compose(job, options, &mut outcome) {
+            Ok((composed, findings)) => {
+                clock.lap("plan, model and checks");
+                self.produce(job, &composed, findings, options, &mut outcome, &mut clock)
+                    .map(|made| Made {
+                        document: Some(composed.document),
+                        ..made
+                    })
+            }
+            Err(Failed(diagnostics)) => {
+                outcome.diagnostics = diagnostics;
+                None
+            }
+        };
+        if made.is_some() {
+            outcome.status = Status::Built;
+        }
+        outcome.phases = clock.phases;
+        outcome.elapsed = started.elapsed();
+        (outcome, made)
+    }
+
+    /// Lays the document out if a format needs pages and makes every
+    /// output in memory; `None` (with the outcome's diagnostics) when a
+    /// step fails or `--strict` refuses a finding.
+    fn produce(
+        &self,
+        job: &Job,
+        composed: &Composed,
+        mut findings: Vec<Diagnostic>,
+        options: &Options,
+        outcome: &mut Outcome,
+        clock: &mut Clock,
+    ) -> Option<Made> {
         if refused_as_strict(options, &mut findings) {
             outcome.diagnostics = findings;
-            return;
+            return None;
         }
-
         let mut layout_findings = Vec::new();
         let needs_pages = options.formats.iter().any(|f| f.writer().needs_pages());
         let pages = if needs_pages {
-            match self.lay_out(&composed, outcome) {
+            match self.lay_out(composed, outcome) {
                 Ok((pages, warnings)) => {
                     layout_findings = warnings.clone();
                     findings.extend(warnings);
@@ -197,7 +259,7 @@ impl Engine {
                 Err(Failed(mut errors)) => {
                     errors.append(&mut findings);
                     outcome.diagnostics = errors;
-                    return;
+                    return None;
                 }
             }
         } else {
@@ -205,7 +267,7 @@ impl Engine {
         };
         if refused_as_strict(options, &mut findings) {
             outcome.diagnostics = findings;
-            return;
+            return None;
         }
         outcome.diagnostics = findings;
         outcome.pages = pages.as_ref().map_or(0, |p| p.views.len());
@@ -219,30 +281,19 @@ impl Engine {
             dir: job.out_dir.clone(),
             stem: job.stem.clone(),
         };
-        let files = match writers::write_all(&rendered, &options.formats, &names, &options.writers)
-        {
-            Ok(files) => files,
+        match writers::write_all(&rendered, &options.formats, &names, &options.writers) {
+            Ok(files) => {
+                clock.lap("write in memory");
+                Some(Made {
+                    document: None,
+                    files,
+                    layout_findings,
+                })
+            }
             Err(Failed(errors)) => {
                 outcome.diagnostics.extend(errors);
-                return;
+                None
             }
-        };
-        clock.lap("write in memory");
-        match output::write_all(&files) {
-            Ok(()) => {
-                outcome.outputs = files.into_iter().map(|(p, _)| p).collect();
-                outcome.status = Status::Built;
-                cache::record(
-                    &job.out_dir,
-                    &job.stem,
-                    fingerprint,
-                    &outcome.outputs,
-                    outcome.pages,
-                    &layout_findings,
-                );
-                clock.lap("write files");
-            }
-            Err(Failed(errors)) => outcome.diagnostics.extend(errors),
         }
     }
 
@@ -265,6 +316,16 @@ impl Engine {
             &composed.inputs,
         ))
     }
+}
+
+/// A document's outputs made in memory ([`Engine::render`]).
+pub struct Made {
+    /// The model the outputs were made from (from `render` only).
+    pub document: Option<crate::model::Document>,
+    /// Each output's path (where `build` would write it) and bytes.
+    pub files: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// What the layout's audit found (what the cache replays).
+    layout_findings: Vec<Diagnostic>,
 }
 
 /// Under `--strict`, a warning fails the build: every finding becomes an

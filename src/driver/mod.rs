@@ -21,6 +21,7 @@ use crate::typeset::fonts::FontSet;
 use crate::typeset::template::Template;
 use crate::writers::{self, OutputFormat};
 
+pub use compile::Made;
 pub use jobs::Job;
 
 /// What a process shares between the documents it handles: fonts (parsed

@@ -39,12 +39,29 @@ pub fn watch(
     job: &Job,
     options: &Options,
     template_dir: Option<&Path>,
-    mut on_event: impl FnMut(Event) -> ControlFlow<()>,
+    on_event: impl FnMut(Event) -> ControlFlow<()>,
 ) -> notify::Result<()> {
     let options = Options {
         force: true,
         ..options.clone()
     };
+    watch_with(
+        job,
+        template_dir,
+        || batch::run_one(engine, job, &options),
+        on_event,
+    )
+}
+
+/// Runs `run` (a build of `job`, on disk or in memory), then again on
+/// every change of a file the last run's outcome names, until `on_event`
+/// breaks the loop or watching fails.
+pub fn watch_with(
+    job: &Job,
+    template_dir: Option<&Path>,
+    mut run: impl FnMut() -> Outcome,
+    mut on_event: impl FnMut(Event) -> ControlFlow<()>,
+) -> notify::Result<()> {
     let (tx, events) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
@@ -61,7 +78,7 @@ pub fn watch(
         [plan.clone()].into_iter().collect(),
     )?;
     loop {
-        let outcome = batch::run_one(engine, job, &options);
+        let outcome = run();
         if on_event(Event::Built(&outcome)).is_break() {
             return Ok(());
         }
