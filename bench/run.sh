@@ -99,3 +99,6 @@ echo
 
 echo "## watch: from saving an edit to the new PDF on disk"
 python3 bench/watch_latency.py "$NOTICE" bench/table-notice "$OUT/watch"
+echo
+echo "## serve: from saving an edit to the new page in the client, and memory over many saves"
+python3 bench/serve_latency.py "$NOTICE" bench/table-notice "$OUT/serve" "${SERVE_EDITS:-600}"

@@ -52,6 +52,8 @@ struct Doc {
     /// By extension (`pdf`, `docx`, `txt`): file name and bytes.
     downloads: Vec<(String, String, Arc<Vec<u8>>)>,
     problems: Vec<(&'static str, String)>,
+    /// How long the last build took.
+    ms: f64,
 }
 
 struct Shared {
@@ -113,6 +115,7 @@ impl Shared {
             doc.built += 1;
         }
         doc.problems = problems;
+        doc.ms = outcome.elapsed.as_secs_f64() * 1000.0;
         doc.version += 1;
         self.changed.notify_all();
     }
@@ -140,6 +143,7 @@ pub fn serve(
                     pages: Vec::new(),
                     downloads: Vec::new(),
                     problems: Vec::new(),
+                    ms: 0.0,
                 })
                 .collect(),
         ),
@@ -309,6 +313,7 @@ fn state(doc: &Doc, plans: usize) -> Option<Reply> {
         "plan": doc.job.label,
         "status": doc.status,
         "pages": doc.pages.len(),
+        "ms": doc.ms,
         "downloads": doc.downloads.iter().map(|(e, _, _)| e).collect::<Vec<_>>(),
         "problems": doc.problems.iter().map(|(s, t)| serde_json::json!({"severity": s, "text": t})).collect::<Vec<_>>(),
     });
