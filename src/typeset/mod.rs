@@ -146,8 +146,11 @@ pub fn layout(
     let mut data = TemplateData::new(doc, fonts, SEAL_BASE);
     let mut best = Trial::lay_out(&mut data, Vec::new(), doc, fonts, template, sources)?;
     let mut layouts = 1;
-    // NOTICE_TRACE_FIT=1 prints the search's candidates and their costs.
+    // NOTICE_TRACE_FIT=1 prints the search's candidates and their costs;
+    // NOTICE_FIRST_LAYOUT_ONLY=1 keeps the first layout (to measure what
+    // the search costs, BENCHMARKS.md).
     let trace = std::env::var_os("NOTICE_TRACE_FIT").is_some();
+    let search = std::env::var_os("NOTICE_FIRST_LAYOUT_ONLY").is_none();
     if trace {
         eprintln!("fit: first layout costs {}: {:?}", best.cost, best.faults);
     }
@@ -156,7 +159,7 @@ pub fn layout(
     // what its candidates are read from: (views, fits, faults).
     let mut base = (best.views.clone(), Vec::new(), best.faults.clone());
     for budget in [fit::MAX_CANDIDATES, fit::MAX_SECOND_ROUND] {
-        if best.cost == 0.0 {
+        if best.cost == 0.0 || !search {
             break;
         }
         let (base_views, base_fits, base_faults) = &base;
