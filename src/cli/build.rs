@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::{CommonArgs, parse_ppi};
+use super::common::{Asked, CommonArgs, parse_ppi};
 use super::report::{ReportStyle, Reporter};
 use super::{EXIT_USAGE, exit_status};
 use crate::diagnostic::SourceMap;
-use crate::driver::{Mode, Options, batch, jobs, shard};
+use crate::driver::{Mode, batch, jobs, shard};
 use crate::writers::{self, OutputFormat};
 
 #[derive(Args)]
@@ -75,18 +75,17 @@ pub fn run(args: BuildArgs) -> ExitCode {
     } else {
         ReportStyle::Human
     };
-    let options = Options {
+    let options = args.common.options(Asked {
         mode: Mode::Build,
-        compose: args.common.compose_settings(),
-        strict: args.strict,
-        formats: super::common::distinct(&args.format),
+        formats: args.format.clone(),
         writers: writers::Settings {
             ppi: args.ppi,
             pages: Vec::new(),
             pdf_standards: args.pdf_standard.clone(),
         },
+        strict: args.strict,
         force: args.force,
-    };
+    });
 
     let mut sources = SourceMap::new();
     let (jobs, problems) = match &args.data {

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::CommonArgs;
+use super::common::{Asked, CommonArgs};
 use super::exit_status;
 use super::report::{ReportStyle, Reporter};
 use crate::diagnostic::SourceMap;
-use crate::driver::{Mode, Options, batch, jobs};
+use crate::driver::{Mode, batch, jobs};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -32,11 +32,13 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(engine) => engine,
         Err(code) => return code,
     };
-    let options = Options {
+    let options = args.common.options(Asked {
         mode: Mode::Check,
-        compose: args.common.compose_settings(),
-        ..Options::default()
-    };
+        formats: Vec::new(),
+        writers: Default::default(),
+        strict: false,
+        force: false,
+    });
     let expanded = jobs::expand(&args.plans);
     if args.fix {
         for found in &expanded.plans {

@@ -8,10 +8,11 @@ use clap::Args;
 
 use super::EXIT_USAGE;
 use crate::compose;
-use crate::driver::{Engine, Outcome};
+use crate::driver::{Engine, Mode, Options, Outcome};
 use crate::limits;
 use crate::typeset::fonts::{FontOptions, FontSet};
 use crate::typeset::template::{DEFAULT_TEMPLATE, Template};
+use crate::writers::{self, OutputFormat};
 
 #[derive(Args, Clone)]
 pub struct FontArgs {
@@ -75,8 +76,31 @@ impl FontArgs {
     }
 }
 
+/// What a command asks for beyond the arguments every command shares.
+pub struct Asked {
+    pub mode: Mode,
+    /// Outputs to make, each once, in the order asked.
+    pub formats: Vec<OutputFormat>,
+    pub writers: writers::Settings,
+    pub strict: bool,
+    pub force: bool,
+}
+
 impl CommonArgs {
-    pub fn compose_settings(&self) -> compose::Settings {
+    /// The engine's options for a run: the one place where the command
+    /// line becomes [`Options`].
+    pub fn options(&self, asked: Asked) -> Options {
+        Options {
+            mode: asked.mode,
+            compose: self.compose_settings(),
+            strict: asked.strict,
+            formats: distinct(&asked.formats),
+            writers: asked.writers,
+            force: asked.force,
+        }
+    }
+
+    fn compose_settings(&self) -> compose::Settings {
         compose::Settings {
             vars: self.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
             root: self.root.clone(),

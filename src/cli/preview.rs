@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::{CommonArgs, parse_ppi};
+use super::common::{Asked, CommonArgs, parse_ppi};
 use super::exit_status;
 use super::report::{ReportStyle, Reporter};
-use crate::driver::{Job, Mode, Options, batch};
+use crate::driver::{Job, Mode, batch};
 use crate::writers::{self, OutputFormat};
 
 #[derive(Args)]
@@ -41,17 +41,17 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         Ok(engine) => engine,
         Err(code) => return code,
     };
-    let options = Options {
-        compose: args.common.compose_settings(),
+    let options = args.common.options(Asked {
+        mode: Mode::Build,
         formats: vec![OutputFormat::Png],
         writers: writers::Settings {
             ppi: args.ppi,
             pages: args.pages.clone().map(|p| p.0).unwrap_or_default(),
             pdf_standards: Vec::new(),
         },
+        strict: false,
         force: true,
-        ..Options::default()
-    };
+    });
     let job = Job::for_plan(&args.plan, args.out.as_deref());
     let outcome = batch::run_one(&engine, &job, &options);
     Reporter::new(ReportStyle::Human, Mode::Build, 1).outcome(&outcome);

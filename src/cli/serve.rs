@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::EXIT_USAGE;
-use super::common::CommonArgs;
-use crate::driver::{Job, Mode, Options, jobs};
+use super::common::{Asked, CommonArgs};
+use crate::driver::{Job, Mode, jobs};
 use crate::serve::{self, Guard};
 use crate::writers::OutputFormat;
 
@@ -52,18 +52,18 @@ pub fn run(args: ServeArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     };
-    let options = Options {
+    let options = args.common.options(Asked {
         mode: Mode::Build,
-        compose: args.common.compose_settings(),
         formats: vec![
             OutputFormat::Svg,
             OutputFormat::Pdf,
             OutputFormat::Docx,
             OutputFormat::Txt,
         ],
+        writers: Default::default(),
+        strict: false,
         force: true,
-        ..Options::default()
-    };
+    });
     let server = match tiny_http::Server::http((args.host, args.port)) {
         Ok(server) => server,
         Err(err) => {

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::common::CommonArgs;
+use super::common::{Asked, CommonArgs};
 use super::report::{ReportStyle, Reporter};
 use super::{EXIT_INPUT, exit_status};
 use crate::driver::watch::{self, Event};
-use crate::driver::{Job, Mode, Options};
+use crate::driver::{Job, Mode};
 use crate::writers::OutputFormat;
 
 #[derive(Args)]
@@ -32,11 +32,13 @@ pub fn run(args: WatchArgs) -> ExitCode {
         Ok(engine) => engine,
         Err(code) => return code,
     };
-    let options = Options {
-        compose: args.common.compose_settings(),
-        formats: super::common::distinct(&args.format),
-        ..Options::default()
-    };
+    let options = args.common.options(Asked {
+        mode: Mode::Build,
+        formats: args.format.clone(),
+        writers: Default::default(),
+        strict: false,
+        force: true,
+    });
     let job = Job::for_plan(&args.plan, args.out.as_deref());
     let reporter = Reporter::new(ReportStyle::Human, Mode::Build, 1);
     eprintln!("watching {} (Ctrl-C to stop)", args.plan.display());
