@@ -245,12 +245,15 @@ pub struct Repaired {
     pub spaces: usize,
     pub punctuation: usize,
     pub quotes: usize,
+    /// Full-width digits made Arabic numerals (`第７８６号` → `第786号`).
+    pub digits: usize,
 }
 
 /// Repairs one line of Chinese text: removes spaces between Chinese
 /// characters (and between them and digits), makes half-width `,` `:` `;`
 /// `?` `!` and `()` beside Chinese full-width, pairs straight quotes into
-/// “”, and reads OCR's ditto mark `〃` before a closing ” as “.
+/// “”, reads OCR's ditto mark `〃` before a closing ” as “, and writes
+/// full-width digits as the Arabic numerals GB/T 9704 numbers with.
 pub fn repair_text(text: &str) -> Repaired {
     repair_text_from(text, false).0
 }
@@ -391,6 +394,11 @@ pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
                 result.push('“');
                 continue;
             }
+            '０'..='９' => {
+                out.digits += 1;
+                result.push(char::from(b'0' + (c as u32 - '０' as u32) as u8));
+                continue;
+            }
             _ => None,
         };
         match replaced {
@@ -428,6 +436,12 @@ pub fn repair_lines(lines: &mut [Line], notes: &mut Notes) {
             if r.quotes > 0 {
                 notes.add(at, "made straight or OCR-damaged quotation marks into “ ”");
             }
+            if r.digits > 0 {
+                notes.add(
+                    at,
+                    "wrote full-width digits as Arabic numerals (７８６ → 786)",
+                );
+            }
         };
         if let Some(cells) = &mut line.cells {
             for cell in cells.iter_mut() {
@@ -460,6 +474,18 @@ mod tests {
         assert_eq!(repair_text("思想 and 总书记").text, "思想 and 总书记");
         // Ideographic spaces between names are the clerk's.
         assert_eq!(repair_text("签发人：张三　李四").text, "签发人：张三　李四");
+    }
+
+    #[test]
+    fn full_width_digits_become_arabic_numerals() {
+        let r = repair_text("国务院令第７８６号，２０２４年");
+        assert_eq!(r.text, "国务院令第786号，2024年");
+        assert_eq!(r.digits, 7);
+        assert_eq!(
+            repair_text("７８６").text,
+            "７８６",
+            "no Chinese: left alone"
+        );
     }
 
     #[test]

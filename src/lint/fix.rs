@@ -60,6 +60,9 @@ fn describe(r: &Repaired) -> Vec<&'static str> {
     if r.quotes > 0 {
         out.push("made straight quotation marks into “ ”");
     }
+    if r.digits > 0 {
+        out.push("wrote full-width digits as Arabic numerals");
+    }
     out
 }
 

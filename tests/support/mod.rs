@@ -391,8 +391,8 @@ pub fn import(draft: &Path, out: &Path) -> String {
 }
 
 /// Text compared the way a reader compares words: whitespace dropped,
-/// half-width punctuation (which import and `check --fix` make full-width)
-/// and quotation marks folded.
+/// half-width punctuation (which import and `check --fix` make full-width),
+/// quotation marks and full-width digits folded.
 pub fn folded_words(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
@@ -406,6 +406,8 @@ pub fn folded_words(text: &str) -> String {
             '?' => '？',
             '!' => '！',
             '"' | '〃' | '”' => '“',
+            // Full-width digits, which import writes as Arabic numerals.
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
             c => c,
         })
         .collect()
