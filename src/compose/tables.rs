@@ -56,6 +56,12 @@ static WHOLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     .expect("valid")
 });
 
+/// A date inside a cell's text, kept whole on a line: `2024年`, then
+/// `4月` or `5月1日` (a full date may break after its year), or `9月30日`.
+static DATE_UNIT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(\d{2,4}年|\d{1,2}月(\d{1,2}日)?|\d{1,2}日)").expect("valid")
+});
+
 /// Why a table cannot fit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TooWide {
@@ -79,10 +85,6 @@ pub fn em_width(s: &str) -> f64 {
         .sum()
 }
 
-fn is_cjk(c: char) -> bool {
-    !c.is_ascii() && !matches!(c, '·' | '—' | '…')
-}
-
 /// The widest piece of a cell that may not be broken, in ems.
 fn unbreakable(text: &str) -> f64 {
     if let Some(date) = FULL_DATE.captures(text.trim()) {
@@ -91,14 +93,12 @@ fn unbreakable(text: &str) -> f64 {
     if text.chars().count() <= SHORT_CELL || WHOLE.is_match(text.trim()) {
         return em_width(text);
     }
-    // Runs of Latin letters, digits and their punctuation (`0825-5422101`,
-    // `2020年3月` keeps `2020`); Chinese breaks between any characters,
-    // but running text keeps a readable width.
-    let longest_token = text
-        .split(|c: char| is_cjk(c) || c.is_whitespace())
-        .map(em_width)
-        .fold(0.0, f64::max);
-    longest_token.max(TEXT_COLUMN_MIN.min(em_width(text)))
+    // The widest piece a line may not break: a run of Latin letters or
+    // digits (`0825-5422101`), a date's `5月1日`, a short bracketed group;
+    // Chinese breaks between any characters, but running text keeps a
+    // readable width.
+    let longest_unit = units(text).iter().map(|u| u.1).fold(0.0, f64::max);
+    longest_unit.max(TEXT_COLUMN_MIN.min(em_width(text)))
 }
 
 /// Marks what [`unbreakable`] assumed stays whole so the writers keep it
@@ -261,9 +261,10 @@ fn cell_breaks(table: &Table, text: &[f64]) -> Vec<CellBreaks> {
 }
 
 /// The pieces of Chinese text a line may break between: single
-/// characters, except that a bracketed group of a few characters (`（万元）`)
-/// and a run of Latin letters or digits stay whole, and punctuation stays
-/// with the character before it.
+/// characters, except that a bracketed group of a few characters (`（万元）`),
+/// a date's year or month and day (`2024年` `4月` `5月1日`) and a run of
+/// Latin letters or digits stay whole, and punctuation stays with the
+/// character before it.
 fn units(text: &str) -> Vec<(usize, f64)> {
     let chars: Vec<char> = text.chars().collect();
     // (start offset, width in ems)
@@ -280,6 +281,11 @@ fn units(text: &str) -> Vec<(usize, f64)> {
         } else if "“‘《〈【".contains(c) && end < chars.len() {
             // An opening mark stays with what it opens.
             end += 1;
+        } else if c.is_ascii_digit()
+            && let Some(date) =
+                DATE_UNIT.find(&chars[i..chars.len().min(i + 8)].iter().collect::<String>())
+        {
+            end = i + date.as_str().chars().count();
         } else if c.is_ascii_alphanumeric() {
             while end < chars.len()
                 && (chars[end].is_ascii_alphanumeric() || ".-:/%".contains(chars[end]))
@@ -394,6 +400,37 @@ pub fn line_width(landscape: bool) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_date_inside_a_cell_breaks_only_after_its_year_or_around_it() {
+        let pieces = |text: &str| -> Vec<String> {
+            let chars: Vec<char> = text.chars().collect();
+            let starts: Vec<usize> = units(text).iter().map(|u| u.0).collect();
+            starts
+                .iter()
+                .zip(starts.iter().skip(1).chain([&chars.len()]))
+                .map(|(a, b)| chars[*a..*b].iter().collect())
+                .collect()
+        };
+        assert_eq!(pieces("2024年4月至10月"), ["2024年", "4月", "至", "10月"]);
+        assert_eq!(
+            pieces("2024年5月1日至9月30日"),
+            ["2024年", "5月1日", "至", "9月30日"]
+        );
+        assert_eq!(pieces("每月3次"), ["每", "月", "3", "次"]);
+        // The column is at least as wide as the widest of them.
+        assert!(unbreakable("2024年5月1日至9月30日") >= em_width("9月30日"));
+        for width in [3.0, 4.0, 5.0, 6.0] {
+            let text = "2024年5月1日至9月30日";
+            for at in balanced_breaks(text, width) {
+                let before: String = text.chars().take(at).collect();
+                assert!(
+                    before.ends_with('年') || before.ends_with('日') || before.ends_with('至'),
+                    "{width} ems: a break after `{before}`"
+                );
+            }
+        }
+    }
     use super::*;
     use crate::model::{Align, TableLayout};
 
