@@ -294,6 +294,9 @@ fn grid(document: &Document, view: &PageView, lines: &[Line], out: &mut Vec<Diag
 /// The page rules the search could not keep (see [`super::rules`]).
 fn page_ends(document: &Document, laid: &Laid, out: &mut Vec<Diagnostic>) {
     for fault in rules::faults(document, &laid.views, &laid.turned) {
+        if !fault.rule.reported() {
+            continue;
+        }
         out.push(finding(fault.rule.code(), fault.page, fault.message));
     }
 }

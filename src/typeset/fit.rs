@@ -284,6 +284,9 @@ pub fn candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> 
         .iter()
         .any(|f| matches!(f.rule, Rule::ClosingAlone | Rule::ClosingBare));
     let mut out = closing_candidates(document, pages, faults);
+    if closing_fine {
+        out.splice(0..0, imprint_candidates(document, pages, faults));
+    }
     let page_ends = page_end_candidates(document, pages, faults);
     if closing_fine {
         out.splice(0..0, page_ends);
@@ -315,6 +318,59 @@ pub fn candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> 
     }
     out.truncate(MAX_CANDIDATES);
     out
+}
+
+/// The 版记 alone on the last page: the closing's page set closer, within
+/// [`floor`], so that the 版记 fits at its foot; at the estimate, then
+/// half a line closer (blocks end on whole tightened lines, and the
+/// closing's blank lines round up).
+fn imprint_candidates(document: &Document, pages: &[PageView], faults: &[Fault]) -> Vec<Fit> {
+    let Some(fit) = imprint_candidate(document, pages, faults) else {
+        return Vec::new();
+    };
+    let q = faults
+        .iter()
+        .find(|f| f.rule == Rule::ImprintAlone)
+        .map_or(0, |f| f.page.saturating_sub(2));
+    let closer = Fit {
+        factor: fit.factor - 0.5 * (1.0 - fit.factor).max(0.03),
+        ..fit.clone()
+    };
+    let mut out = vec![fit];
+    if closer.factor >= floor(q) {
+        out.push(closer);
+    }
+    out
+}
+
+fn imprint_candidate(document: &Document, pages: &[PageView], faults: &[Fault]) -> Option<Fit> {
+    let fault = faults.iter().find(|f| f.rule == Rule::ImprintAlone)?;
+    let last = fault.page - 1;
+    let q = last.checked_sub(1)?;
+    let imprint = pages[last].marker(Mark::Imprint)?;
+    let height = GEOMETRY.body_bottom() - imprint.y;
+    let r = Reading::at(document, pages, q)?;
+    let (fit, y0) = r.region_start(document, pages, q)?;
+    // What the closing's page holds: its lines, which close up, and a
+    // seal reaching below the last of them, which does not.
+    let bottom = r
+        .flow
+        .on_page(q)
+        .last()
+        .map_or(y0, |(_, l)| line_bottom(l))
+        .max(if r.end.page == q { r.end.y } else { y0 });
+    let overhang = pages[q]
+        .images
+        .iter()
+        .map(|i| i.y1 - bottom)
+        .fold(0.0, f64::max);
+    // A little room for rounding: blocks end on whole tightened lines.
+    let factor = (GEOMETRY.body_bottom() - y0 - height - overhang - 0.5) / (bottom - y0).max(1.0);
+    (factor >= floor(q) && factor < 1.0).then_some(Fit {
+        factor,
+        until: None,
+        ..fit
+    })
 }
 
 /// A page that ends short before more body, not the closing's trouble:
@@ -538,7 +594,17 @@ pub fn compose(base: &[Fit], fit: &Fit, body_len: usize) -> Option<Vec<Fit>> {
     let mut all = base.to_vec();
     let squeeze_only =
         fit.block >= body_len && fit.at.is_none() && !fit.page_break && fit.factor >= 1.0;
+    // The same break, set closer: the base's fit tightened further.
+    let same = |f: &Fit| {
+        f.block == fit.block
+            && f.at == fit.at
+            && f.page_break == fit.page_break
+            && f.until.is_none()
+    };
     match all.last_mut() {
+        Some(last) if same(last) && fit.until.is_none() => {
+            last.factor = last.factor.min(fit.factor);
+        }
         Some(last) if squeeze_only => {
             last.squeeze.extend(fit.squeeze.iter().copied());
             last.squeeze.sort_unstable();

@@ -194,6 +194,10 @@ pub fn layout(
             }
             if trial.cost > 0.0
                 && candidate.until.is_none()
+                && trial
+                    .faults
+                    .iter()
+                    .any(|f| f.rule != rules::Rule::ImprintAlone)
                 && let Some(closer) = fit::refine(doc, base_views, &candidate, &trial.views)
             {
                 queue.push_front(closer);

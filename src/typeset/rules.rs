@@ -30,6 +30,11 @@ pub enum Rule {
     Widow,
     /// A page ends more than [`MAX_EMPTY_LINES`] short before more body.
     PageEnd,
+    /// The 版记 alone on the last page, after the closing's page. GB/T 9704
+    /// allows it (the 版记 goes on the last page), so it is not reported;
+    /// the search would rather set the closing's page closer and save the
+    /// sheet.
+    ImprintAlone,
 }
 
 impl Rule {
@@ -41,7 +46,14 @@ impl Rule {
             Rule::ClosingBare => "layout-closing-bare",
             Rule::LeadAlone | Rule::PageEnd => "layout-page-end",
             Rule::Widow => "layout-widow",
+            Rule::ImprintAlone => "layout-imprint-alone",
         }
+    }
+
+    /// Whether the audit reports it (a rule of the standard, not a
+    /// preference of the search).
+    pub fn reported(self) -> bool {
+        self != Rule::ImprintAlone
     }
 }
 
@@ -83,7 +95,32 @@ pub fn faults(document: &Document, views: &[PageView], turned: &[usize]) -> Vec<
     closing(views, &flow, &mut out);
     widows(document, views, &flow, &mut out);
     page_ends(views, &flow, turned, &mut out);
+    imprint_alone(document, views, &flow, &mut out);
     out
+}
+
+fn imprint_alone(document: &Document, views: &[PageView], flow: &Flow, out: &mut Vec<Fault>) {
+    // Printed on both sides, the 版记 takes an even page on purpose.
+    if document.duplex || views.len() < 2 {
+        return;
+    }
+    let last = views.len() - 1;
+    let Some(imprint) = views[last].marker(Mark::Imprint) else {
+        return;
+    };
+    // The 署名 on the page before (the closing's end marker may fall to
+    // the top of the last page).
+    let closing_before = marker_at(views, Mark::Signature).is_some_and(|s| s.page + 1 == last);
+    let alone = views[last].marker(Mark::Attachment).is_none()
+        && !flow.on_page(last).iter().any(|(at, _)| at.y < imprint.y);
+    if closing_before && alone {
+        out.push(Fault {
+            rule: Rule::ImprintAlone,
+            page: last + 1,
+            message: "the page holds only the 版记".into(),
+            weight: 3.0,
+        });
+    }
 }
 
 fn closing(views: &[PageView], flow: &Flow, out: &mut Vec<Fault>) {
