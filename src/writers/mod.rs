@@ -6,6 +6,7 @@
 //! [`OutputFormat`] and a line in [`OutputFormat::writer`].
 
 mod docx;
+pub mod ofd;
 mod pdf;
 mod png;
 mod svg;
@@ -42,6 +43,9 @@ pub enum OutputFormat {
     Typ,
     /// `NAME.docx`: a Word file with the standard's page, grid and styles
     Docx,
+    /// `NAME.ofd`: the national fixed-layout format (GB/T 33190), the PDF's
+    /// pages with real text and embedded TrueType fonts
+    Ofd,
 }
 
 impl OutputFormat {
@@ -54,6 +58,7 @@ impl OutputFormat {
             OutputFormat::Svg => &svg::Svg,
             OutputFormat::Typ => &typ::Typ,
             OutputFormat::Docx => &docx::Word,
+            OutputFormat::Ofd => &ofd::Ofd,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod fontname;
 pub mod measure;
+pub mod ofd;
 pub mod pdf;
 
 use std::path::{Path, PathBuf};
