@@ -451,8 +451,10 @@ mod tests {
             "关于".to_string() + &"做好防汛抗旱和地质灾害防治及安全生产".repeat(40) + "工作的通知";
         let started = std::time::Instant::now();
         let lines = lines(&text);
+        // Unoptimised on a loaded 2-core machine this takes about 3 s; the
+        // exhaustive search would take hours.
         assert!(
-            started.elapsed().as_secs_f64() < 2.0,
+            started.elapsed().as_secs_f64() < 10.0,
             "{:?}",
             started.elapsed()
         );

@@ -9,6 +9,7 @@
 //! so they add no new code to the build and are kept by Google Fonts.
 
 use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use kurbo::{BezPath, CubicBez, PathEl, Point};
 use read_fonts::{FontRef, TableProvider};
@@ -117,7 +118,7 @@ impl Subset {
         let mut h_metrics = Vec::with_capacity(all.len() + 1);
         let (mut max_points, mut max_contours) = (0u16, 0u16);
         let mut bounds: Option<Bbox> = None;
-        for original in std::iter::once(0u16).chain(all.iter().copied()) {
+        let converted = convert_all(&self.font, &all, |original| {
             let gid = GlyphId::new(u32::from(original));
             let outline = outlines
                 .get(gid)
@@ -129,32 +130,40 @@ impl Subset {
                     &mut pen,
                 )
                 .map_err(|e| fail(format!("their outlines cannot be read ({e})"), &[original]))?;
-            let glyph = match quadratic(&pen.path, accuracy) {
-                None => Glyph::Empty,
-                Some(path) => {
-                    let simple = SimpleGlyph::from_bezpath(&path).map_err(|e| {
+            match quadratic(&pen.path, accuracy) {
+                None => Ok(Glyph::Empty),
+                Some(path) => SimpleGlyph::from_bezpath(&path)
+                    .map(Glyph::Simple)
+                    .map_err(|e| {
                         fail(
                             format!("their outlines cannot be converted ({e:?})"),
                             &[original],
                         )
-                    })?;
-                    let points: usize = simple.contours.iter().map(|c| c.len()).sum();
-                    max_points = max_points.max(points as u16);
-                    max_contours = max_contours.max(simple.contours.len() as u16);
-                    bounds = Some(match bounds {
-                        None => simple.bbox,
-                        Some(b) => b.union(simple.bbox),
-                    });
-                    Glyph::Simple(simple)
-                }
-            };
-            let side_bearing = match &glyph {
+                    }),
+            }
+        })?;
+        for (original, glyph) in std::iter::once(0u16)
+            .chain(all.iter().copied())
+            .zip(&converted)
+        {
+            let gid = GlyphId::new(u32::from(original));
+            let glyph: &Glyph = glyph;
+            if let Glyph::Simple(simple) = glyph {
+                let points: usize = simple.contours.iter().map(|c| c.len()).sum();
+                max_points = max_points.max(points as u16);
+                max_contours = max_contours.max(simple.contours.len() as u16);
+                bounds = Some(match bounds {
+                    None => simple.bbox,
+                    Some(b) => b.union(simple.bbox),
+                });
+            }
+            let side_bearing = match glyph {
                 Glyph::Simple(s) => s.bbox.x_min,
                 _ => 0,
             };
             let advance = metrics.advance_width(gid).unwrap_or(0.0).round() as u16;
             h_metrics.push(LongMetric::new(advance, side_bearing));
-            glyf.add_glyph(&glyph)
+            glyf.add_glyph(glyph)
                 .map_err(|e| fail(format!("a glyph is invalid ({e:?})"), &[original]))?;
         }
         let num_glyphs = h_metrics.len() as u16;
@@ -235,6 +244,43 @@ impl Subset {
         builder.add_raw(Tag::new(b"post"), post_v3(&font));
         Ok(builder.build())
     }
+}
+
+/// Converted glyphs by face, kept for the process: a batch of notices
+/// set in the same faces converts each glyph once. Bounded by the glyphs
+/// of the faces in use.
+type Converted = HashMap<u16, Arc<Glyph>>;
+static CONVERTED: LazyLock<Mutex<HashMap<Font, Converted>>> = LazyLock::new(Default::default);
+
+/// `.notdef` and the glyphs of `all`, converted by `convert` unless an
+/// earlier document of the process did so.
+fn convert_all(
+    font: &Font,
+    all: &[u16],
+    mut convert: impl FnMut(u16) -> Result<Glyph, FontError>,
+) -> Result<Vec<Arc<Glyph>>, FontError> {
+    let wanted: Vec<u16> = std::iter::once(0).chain(all.iter().copied()).collect();
+    let mut known: Vec<Option<Arc<Glyph>>> = {
+        let cache = CONVERTED.lock().unwrap_or_else(|e| e.into_inner());
+        let face = cache.get(font);
+        wanted
+            .iter()
+            .map(|g| face.and_then(|f| f.get(g)).cloned())
+            .collect()
+    };
+    let mut new = Vec::new();
+    for (glyph, slot) in wanted.iter().zip(&mut known) {
+        if slot.is_none() {
+            let converted = Arc::new(convert(*glyph)?);
+            new.push((*glyph, converted.clone()));
+            *slot = Some(converted);
+        }
+    }
+    if !new.is_empty() {
+        let mut cache = CONVERTED.lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(font.clone()).or_default().extend(new);
+    }
+    Ok(known.into_iter().flatten().collect())
 }
 
 /// An error unless the face's licence lets it be embedded in a document
