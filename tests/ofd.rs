@@ -8,7 +8,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::ofd::{Char, Ofd};
+use support::ofd::Ofd;
 use support::{Pdf, all_plans, copy_dir, measure, notice, repo, scratch};
 
 /// How far a character of the OFD may sit from the PDF's, mm.
@@ -48,18 +48,6 @@ fn build(plan: &Path, name: &str) -> Both {
     }
 }
 
-/// Whether a glyph of the PDF is lettering inside an SVG seal: the OFD
-/// draws a seal's lettering as the outlines it is (paths), not as text.
-fn in_a_seal(pdf: &Pdf, g: &support::Glyph) -> bool {
-    measure::seal_red(g.color)
-        && pdf.shapes.iter().any(|s| {
-            s.page == g.page
-                && measure::seal_red(s.color)
-                && (s.left..=s.right).contains(&g.x)
-                && (s.top..=s.bottom).contains(&g.y)
-        })
-}
-
 fn every_plan() -> &'static [Both] {
     static ALL: std::sync::OnceLock<Vec<Both>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
@@ -83,56 +71,10 @@ fn every_character_sits_where_the_pdf_has_it() {
     let mut worst: f64 = 0.0;
     let mut compared = 0;
     for b in every_plan() {
-        assert_eq!(b.ofd.page_sizes.len(), b.pdf.pages, "{}: pages", b.name);
-        for (n, ((w, h), (pw, ph))) in b.ofd.page_sizes.iter().zip(&b.pdf.page_sizes).enumerate() {
-            assert!(
-                (w - pw).abs() < 0.05 && (h - ph).abs() < 0.05,
-                "{} page {}: {w}×{h} mm against the PDF's {pw}×{ph}",
-                b.name,
-                n + 1
-            );
-        }
-        let ofd: Vec<&Char> = b
-            .ofd
-            .chars
-            .iter()
-            .filter(|c| !c.ch.is_whitespace())
-            .collect();
-        let pdf: Vec<_> = b
-            .pdf
-            .glyphs
-            .iter()
-            .filter(|g| !g.ch.is_whitespace() && !in_a_seal(&b.pdf, g))
-            .collect();
-        let ofd_text: String = ofd.iter().map(|c| c.ch).collect();
-        let pdf_text: String = pdf.iter().map(|g| g.ch).collect();
-        assert_eq!(ofd_text, pdf_text, "{}: the characters, in order", b.name);
-        for (o, p) in ofd.iter().zip(&pdf) {
-            let off = (o.x - p.x).abs().max((o.y - p.y).abs());
-            worst = worst.max(off);
-            assert!(
-                o.page == p.page && off <= SAME_PLACE,
-                "{}: {:?} on page {} at ({:.3}, {:.3}) mm, the PDF has it on page {} at ({:.3}, {:.3})",
-                b.name,
-                o.ch,
-                o.page,
-                o.x,
-                o.y,
-                p.page,
-                p.x,
-                p.y
-            );
-            let pc = p.color.map(|v| (v * 255.0).round() as i32);
-            let oc = o.color.map(i32::from);
-            assert!(
-                (0..3).all(|i| (pc[i] - oc[i]).abs() <= 1),
-                "{}: {:?} on page {} is {oc:?}, in the PDF {pc:?}",
-                b.name,
-                o.ch,
-                o.page
-            );
-        }
-        compared += ofd.len();
+        let (problems, count, far) = support::ofd::compare(&b.ofd, &b.pdf, SAME_PLACE);
+        assert!(problems.is_empty(), "{}: {problems:#?}", b.name);
+        worst = worst.max(far);
+        compared += count;
     }
     eprintln!(
         "{compared} characters of {} plans: the farthest is {worst:.4} mm from the PDF's",
@@ -155,7 +97,7 @@ fn the_ofd_prints_every_word_of_the_text_twin() {
             .pdf
             .glyphs
             .iter()
-            .filter(|g| in_a_seal(&b.pdf, g))
+            .filter(|g| support::ofd::in_a_seal(&b.pdf, g))
             .map(|g| g.ch);
         let printed: Vec<char> = b
             .ofd

@@ -9,7 +9,8 @@
 //! * no page starts or ends with one line of a paragraph;
 //! * no number is split across lines;
 //! * no page is set tighter than 0.84 of the grid's pitch (26 lines in
-//!   the room of 22; page 1 under its title: 0.75).
+//!   the room of 22; page 1 under its title: 0.75);
+//! * the OFD of each shows every character where the PDF does.
 
 mod support;
 
@@ -448,6 +449,8 @@ fn every_format_at_every_fill_level_keeps_the_page_rules() {
         "--json",
         "--jobs",
         "2",
+        "--format",
+        "pdf,txt,ofd",
         dir.to_str().unwrap(),
     ]);
     assert!(
@@ -477,9 +480,17 @@ fn every_format_at_every_fill_level_keeps_the_page_rules() {
     let mut broken = Vec::new();
     let mut breaks = 0;
     let mut imprints_alone = Vec::new();
+    let mut ofd_differs = Vec::new();
+    let mut ofd_worst: f64 = 0.0;
     for case in &cases {
         let pdf = Pdf::parse(&std::fs::read(dir.join(format!("{}.pdf", case.name))).unwrap());
         breaks += pdf.pages - 1;
+        // The OFD shows every character where the PDF does, at every fill
+        // level of every format.
+        let ofd = ofd::Ofd::parse(&std::fs::read(dir.join(format!("{}.ofd", case.name))).unwrap());
+        let (differences, _, far) = ofd::compare(&ofd, &pdf, 0.05);
+        ofd_worst = ofd_worst.max(far);
+        ofd_differs.extend(differences.iter().map(|d| format!("{}: {d}", case.name)));
         if imprint_alone(&pdf) {
             imprints_alone.push(case.name.clone());
         }
@@ -511,6 +522,12 @@ fn every_format_at_every_fill_level_keeps_the_page_rules() {
         cases.len(),
         broken.len(),
         documents.len()
+    );
+    eprintln!("sweep: the OFDs' characters are at most {ofd_worst:.4} mm from the PDFs'");
+    assert!(
+        ofd_differs.is_empty(),
+        "the OFD differs from the PDF:\n{}",
+        ofd_differs.join("\n")
     );
     eprintln!(
         "sweep: the 版记 alone on the last page in {} documents: {imprints_alone:?}",

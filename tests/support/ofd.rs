@@ -8,6 +8,9 @@ use std::io::Read;
 
 use roxmltree::{Document, Node};
 
+use super::measure;
+use super::pdf::{Glyph, Pdf};
+
 pub const NAMESPACE: &str = "http://www.ofdspec.org/2016";
 
 #[derive(Debug, Clone)]
@@ -400,4 +403,70 @@ impl Ofd {
         }
         parts
     }
+}
+
+/// Whether a glyph of the PDF is lettering inside an SVG seal: the OFD
+/// draws a seal's lettering as the outlines it is (paths), not as text.
+pub fn in_a_seal(pdf: &Pdf, g: &Glyph) -> bool {
+    measure::seal_red(g.color)
+        && pdf.shapes.iter().any(|s| {
+            s.page == g.page
+                && measure::seal_red(s.color)
+                && (s.left..=s.right).contains(&g.x)
+                && (s.top..=s.bottom).contains(&g.y)
+        })
+}
+
+/// The OFD's characters against the PDF's, in order: what differs (a
+/// character, its page, a position farther than `tolerance` mm, a
+/// colour, a page size), how many were compared and the farthest offset.
+pub fn compare(ofd: &Ofd, pdf: &Pdf, tolerance: f64) -> (Vec<String>, usize, f64) {
+    let mut problems = Vec::new();
+    if ofd.page_sizes.len() != pdf.pages {
+        problems.push(format!(
+            "{} pages, the PDF {}",
+            ofd.page_sizes.len(),
+            pdf.pages
+        ));
+    }
+    for (n, ((w, h), (pw, ph))) in ofd.page_sizes.iter().zip(&pdf.page_sizes).enumerate() {
+        if (w - pw).abs() > 0.05 || (h - ph).abs() > 0.05 {
+            problems.push(format!(
+                "page {}: {w}×{h} mm against the PDF's {pw}×{ph}",
+                n + 1
+            ));
+        }
+    }
+    let ours: Vec<&Char> = ofd.chars.iter().filter(|c| !c.ch.is_whitespace()).collect();
+    let theirs: Vec<&Glyph> = pdf
+        .glyphs
+        .iter()
+        .filter(|g| !g.ch.is_whitespace() && !in_a_seal(pdf, g))
+        .collect();
+    let a: String = ours.iter().map(|c| c.ch).collect();
+    let b: String = theirs.iter().map(|g| g.ch).collect();
+    if a != b {
+        problems.push(format!("the characters differ:\n  OFD {a}\n  PDF {b}"));
+        return (problems, 0, 0.0);
+    }
+    let mut worst: f64 = 0.0;
+    for (o, p) in ours.iter().zip(&theirs) {
+        let off = (o.x - p.x).abs().max((o.y - p.y).abs());
+        worst = worst.max(off);
+        if o.page != p.page || off > tolerance {
+            problems.push(format!(
+                "{:?} on page {} at ({:.3}, {:.3}) mm, the PDF has it on page {} at ({:.3}, {:.3})",
+                o.ch, o.page, o.x, o.y, p.page, p.x, p.y
+            ));
+        }
+        let pc = p.color.map(|v| (v * 255.0).round() as i32);
+        let oc = o.color.map(i32::from);
+        if (0..3).any(|i| (pc[i] - oc[i]).abs() > 1) {
+            problems.push(format!(
+                "{:?} on page {} is {oc:?}, in the PDF {pc:?}",
+                o.ch, o.page
+            ));
+        }
+    }
+    (problems, ours.len(), worst)
 }
