@@ -571,3 +571,68 @@ fn a_font_whose_licence_forbids_embedding_is_an_error_naming_it_and_its_characte
         "no half-written outputs"
     );
 }
+
+/// A user's own TrueType face is embedded with its own quadratic outlines
+/// (within the half unit of rounding), not converted again.
+#[test]
+fn a_users_truetype_font_is_embedded_with_its_own_outlines() {
+    let yonghe = every_plan()
+        .iter()
+        .find(|b| b.name == "yonghe-notice")
+        .unwrap();
+    // A TrueType face with every character of the notice: the FandolFang
+    // subset of its own OFD, under a user's font name.
+    let fang = yonghe
+        .ofd
+        .fonts
+        .iter()
+        .find(|f| f.name.starts_with("FandolFang"))
+        .unwrap();
+    let user = support::fontname::rename(&fang.data, "FangSong_GB2312");
+    let dir = scratch("ofd-user-ttf");
+    copy_dir(&repo().join("examples/yonghe-notice"), &dir);
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::fs::write(fonts.join("fangsong.ttf"), &user).unwrap();
+    let plan = dir.join("plan.toml");
+    let out = notice(&[
+        "build",
+        "--no-system-fonts",
+        "--font-path",
+        fonts.to_str().unwrap(),
+        "--format",
+        "pdf,ofd",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ofd = Ofd::parse(&std::fs::read(plan.with_extension("ofd")).unwrap());
+    let pdf = Pdf::parse(&std::fs::read(plan.with_extension("pdf")).unwrap());
+    let (problems, _, _) = support::ofd::compare(&ofd, &pdf, SAME_PLACE);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let embedded = ofd
+        .fonts
+        .iter()
+        .find(|f| f.name == "FangSongGB2312")
+        .expect("the user's face is embedded");
+    let source = ttf_parser::Face::parse(&user, 0).unwrap();
+    let subset = ttf_parser::Face::parse(&embedded.data, 0).unwrap();
+    let chars: std::collections::BTreeSet<char> = ofd
+        .chars
+        .iter()
+        .filter(|c| c.font == embedded.id && !c.ch.is_whitespace())
+        .map(|c| c.ch)
+        .collect();
+    assert!(chars.len() > 100, "{}", chars.len());
+    let mut worst: f64 = 0.0;
+    for ch in chars.iter().take(60) {
+        let a = outline_points(&source, source.glyph_index(*ch).unwrap());
+        let b = outline_points(&subset, subset.glyph_index(*ch).unwrap());
+        worst = worst.max(farthest(&a, &b).max(farthest(&b, &a)));
+    }
+    eprintln!("a user's TrueType outlines: at most {worst:.3} units from the source");
+    assert!(worst <= 0.5 * 2f64.sqrt(), "{worst:.3} units");
+}

@@ -304,6 +304,9 @@ fn the_browser_shows_pages_edits_and_errors_live() {
     assert!(pdf.1.starts_with("%PDF"));
     let txt = http(&addr, "GET", "/doc/0/download/txt", &[], "").1;
     assert!(txt.contains("关于做好防汛工作的通知"), "{txt}");
+    let ofd = http(&addr, "GET", "/doc/0/download/ofd", &[], "");
+    assert_eq!(ofd.0, 200);
+    assert!(ofd.1.starts_with("PK"), "an OFD package is a zip archive");
 }
 
 #[test]

@@ -58,6 +58,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             OutputFormat::Svg,
             OutputFormat::Pdf,
             OutputFormat::Docx,
+            OutputFormat::Ofd,
             OutputFormat::Txt,
         ],
         writers: Default::default(),

@@ -49,7 +49,7 @@ struct Doc {
     title: String,
     status: &'static str,
     pages: Vec<Arc<Vec<u8>>>,
-    /// By extension (`pdf`, `docx`, `txt`): file name and bytes.
+    /// By extension (`pdf`, `docx`, `ofd`, `txt`): file name and bytes.
     downloads: Vec<(String, String, Arc<Vec<u8>>)>,
     problems: Vec<(&'static str, String)>,
     /// How long the last build took.
@@ -269,6 +269,7 @@ fn handle(request: Request, shared: &Shared, guard: &Guard) {
             let kind = match *ext {
                 "pdf" => "application/pdf",
                 "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "ofd" => "application/ofd",
                 _ => "text/plain; charset=utf-8",
             };
             Some(

@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use kurbo::{BezPath, CubicBez, PathEl, Point};
 use read_fonts::{FontRef, TableProvider};
 use skrifa::instance::{LocationRef, Size};
-use skrifa::outline::{DrawSettings, OutlinePen};
+use skrifa::outline::{DrawSettings, OutlineGlyphFormat, OutlinePen};
 use skrifa::{GlyphId, MetadataProvider};
 use typst::text::Font;
 use write_fonts::FontBuilder;
@@ -110,6 +110,8 @@ impl Subset {
         embedding_allowed(&font).map_err(|reason| fail(reason, &all))?;
 
         let outlines = font.outline_glyphs();
+        // PostScript outlines turn the other way from TrueType's.
+        let postscript = !matches!(outlines.format(), Some(OutlineGlyphFormat::Glyf));
         let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
         let upem = font.head().map(|h| h.units_per_em()).unwrap_or(1000);
         let accuracy = TOLERANCE * f64::from(upem) / 1000.0;
@@ -130,7 +132,7 @@ impl Subset {
                     &mut pen,
                 )
                 .map_err(|e| fail(format!("their outlines cannot be read ({e})"), &[original]))?;
-            match quadratic(&pen.path, accuracy) {
+            match quadratic(&pen.path, accuracy, postscript) {
                 None => Ok(Glyph::Empty),
                 Some(path) => SimpleGlyph::from_bezpath(&path)
                     .map(Glyph::Simple)
@@ -347,9 +349,10 @@ impl OutlinePen for Recorder {
 }
 
 /// The path with every cubic replaced by quadratics within `accuracy`,
-/// its contours turned clockwise as TrueType draws them; `None` when the
-/// glyph has no contour (a space).
-pub fn quadratic(path: &BezPath, accuracy: f64) -> Option<BezPath> {
+/// the contours of a PostScript (CFF) outline turned clockwise as
+/// TrueType draws them; `None` when the glyph has no contour (a space).
+/// A TrueType source's quadratics pass through unchanged.
+pub fn quadratic(path: &BezPath, accuracy: f64, postscript: bool) -> Option<BezPath> {
     let mut out = BezPath::new();
     let mut last = Point::ZERO;
     let mut start = Point::ZERO;
@@ -393,5 +396,11 @@ pub fn quadratic(path: &BezPath, accuracy: f64) -> Option<BezPath> {
         .elements()
         .iter()
         .any(|el| !matches!(el, PathEl::MoveTo(_) | PathEl::ClosePath));
-    has_contour.then(|| out.reverse_subpaths())
+    has_contour.then(|| {
+        if postscript {
+            out.reverse_subpaths()
+        } else {
+            out
+        }
+    })
 }
