@@ -104,6 +104,8 @@ impl PageWriter<'_> {
         for (pos, item) in frame.items() {
             let ts = ts.pre_concat(Transform::translate(pos.x, pos.y));
             match item {
+                // notice's templates clip nothing (a clip would need
+                // OFD `Clips`, which readers handle unevenly).
                 FrameItem::Group(group) => {
                     self.frame(&group.frame, ts.pre_concat(group.transform))?;
                 }
@@ -142,6 +144,9 @@ impl PageWriter<'_> {
 
     fn text(&mut self, item: &TextItem, ts: Transform) {
         let size = item.size;
+        if size <= Abs::zero() {
+            return;
+        }
         let (font_id, subset) = self.res.font(item.font.font());
         let mut clusters: Vec<Cluster> = Vec::new();
         let mut pen = 0.0;
@@ -363,6 +368,10 @@ impl PageWriter<'_> {
     }
 
     fn image(&mut self, image: &Image, size: Size, ts: Transform) -> Result<(), Failed> {
+        // Nothing to show, and a Boundary must have an area.
+        if size.x <= Abs::zero() || size.y <= Abs::zero() {
+            return Ok(());
+        }
         if let Some(paths) = super::media::svg_paths(image, size) {
             for path in paths {
                 self.path(&path.ops, &path.points, ts, &path.style);
