@@ -636,3 +636,46 @@ fn a_users_truetype_font_is_embedded_with_its_own_outlines() {
     eprintln!("a user's TrueType outlines: at most {worst:.3} units from the source");
     assert!(worst <= 0.5 * 2f64.sqrt(), "{worst:.3} units");
 }
+
+/// A glyph for two characters (a combining accent), characters without a
+/// glyph of the role's face, and spaces at the ends of runs: the OFD
+/// still shows each where the PDF does, with a CGTransform where `cmap`
+/// cannot find the glyph, and no TextCode starts or ends with white space
+/// (readers trim it and then misplace the run).
+#[test]
+fn clusters_fallback_faces_and_spaces_come_out_where_the_pdf_has_them() {
+    let dir = scratch("ofd-clusters-source");
+    std::fs::write(
+        dir.join("plan.toml"),
+        r#"format = "file"
+issuer = "某某县人民政府"
+number = "某政〔2024〕1号"
+title = "关于测试字形的通知"
+to = "各乡镇："
+body = "Café 与 Cafe\u0301、office、①②、㎡ 和 ℃ 的写法。"
+signature = "某某县人民政府"
+date = 2024-03-01
+"#,
+    )
+    .unwrap();
+    let mut b = build(&dir.join("plan.toml"), "clusters");
+    // The OFD keeps the source's `e` + U+0301 (one glyph, two codes); the
+    // PDF reader reads that glyph back as `é`.
+    let at = b.ofd.chars.iter().position(|c| c.ch == '\u{301}').unwrap();
+    assert!(b.ofd.chars[at - 1].ch == 'e' && b.ofd.chars[at - 1].by_glyph_index);
+    b.ofd.chars[at - 1].ch = 'é';
+    b.ofd.chars.remove(at);
+    let (problems, count, _) = support::ofd::compare(&b.ofd, &b.pdf, SAME_PLACE);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(count > 40, "{count}");
+    let page = String::from_utf8(b.ofd.parts[&b.ofd.pages[0]].clone()).unwrap();
+    assert!(page.contains("<ofd:CGTransform"), "the accent's cluster");
+    let doc = roxmltree::Document::parse(&page).unwrap();
+    for code in doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "TextCode")
+    {
+        let text = code.text().unwrap_or("");
+        assert_eq!(text.trim(), text, "a TextCode with spaces at an end");
+    }
+}

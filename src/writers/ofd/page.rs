@@ -183,6 +183,17 @@ impl PageWriter<'_> {
                 .sum::<f64>();
             i = end;
         }
+        // Readers trim white space at the ends of a TextCode and then set
+        // its first character at X: leave the spaces out there (they have
+        // no ink; the ones inside a run stay).
+        let blank = |c: &Cluster| c.text.chars().all(char::is_whitespace);
+        let end = clusters
+            .iter()
+            .rposition(|c| !blank(c))
+            .map_or(0, |i| i + 1);
+        clusters.truncate(end);
+        let start = clusters.iter().position(|c| !blank(c)).unwrap_or(0);
+        clusters.drain(..start);
         if clusters.is_empty() {
             return;
         }
