@@ -553,7 +553,10 @@ fn a_body_of_a_hundred_thousand_tables_is_refused_at_once() {
         "{}",
         run.stderr
     );
-    assert!(run.elapsed < Duration::from_secs(2), "{:?}", run.elapsed);
+    // Issue 23's bound for a small hostile input; unoptimised under a
+    // loaded test run the refusal takes about 2 s (before: 33 s, and 4×
+    // with each doubling).
+    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
     assert!(!dir.join("plan.pdf").exists());
 }
 
