@@ -23,16 +23,19 @@ struct Both {
 }
 
 fn build(plan: &Path, name: &str) -> Both {
+    build_with(plan, name, &[])
+}
+
+/// Builds a copy of the plan's folder as PDF, text and OFD, with `extra`
+/// options, and reads the outputs back.
+fn build_with(plan: &Path, name: &str, extra: &[&str]) -> Both {
     let dir = scratch(&format!("ofd-{name}"));
     copy_dir(plan.parent().unwrap(), &dir);
     let plan = dir.join(plan.file_name().unwrap());
-    let out = notice(&[
-        "build",
-        "--no-system-fonts",
-        "--format",
-        "pdf,txt,ofd",
-        plan.to_str().unwrap(),
-    ]);
+    let mut args = vec!["build", "--no-system-fonts", "--format", "pdf,txt,ofd"];
+    args.extend_from_slice(extra);
+    args.push(plan.to_str().unwrap());
+    let out = notice(&args);
     assert!(
         out.status.success(),
         "{name}: {}",
@@ -589,29 +592,18 @@ fn a_users_truetype_font_is_embedded_with_its_own_outlines() {
         .find(|f| f.name.starts_with("FandolFang"))
         .unwrap();
     let user = support::fontname::rename(&fang.data, "FangSong_GB2312");
-    let dir = scratch("ofd-user-ttf");
+    let dir = scratch("ofd-user-ttf-source");
     copy_dir(&repo().join("examples/yonghe-notice"), &dir);
     let fonts = dir.join("fonts");
     std::fs::create_dir_all(&fonts).unwrap();
     std::fs::write(fonts.join("fangsong.ttf"), &user).unwrap();
-    let plan = dir.join("plan.toml");
-    let out = notice(&[
-        "build",
-        "--no-system-fonts",
-        "--font-path",
-        fonts.to_str().unwrap(),
-        "--format",
-        "pdf,ofd",
-        plan.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let built = build_with(
+        &dir.join("plan.toml"),
+        "user-ttf",
+        &["--font-path", fonts.to_str().unwrap()],
     );
-    let ofd = Ofd::parse(&std::fs::read(plan.with_extension("ofd")).unwrap());
-    let pdf = Pdf::parse(&std::fs::read(plan.with_extension("pdf")).unwrap());
-    let (problems, _, _) = support::ofd::compare(&ofd, &pdf, SAME_PLACE);
+    let (ofd, pdf) = (&built.ofd, &built.pdf);
+    let (problems, _, _) = support::ofd::compare(ofd, pdf, SAME_PLACE);
     assert!(problems.is_empty(), "{problems:#?}");
     let embedded = ofd
         .fonts
