@@ -549,11 +549,7 @@ fn a_font_whose_licence_forbids_embedding_is_an_error_naming_it_and_its_characte
     let fonts = dir.join("fonts");
     std::fs::create_dir_all(&fonts).unwrap();
     std::fs::write(fonts.join("restricted.otf"), font).unwrap();
-    let plan = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "toml" || e == "md"))
-        .unwrap();
+    let plan = dir.join("plan.toml");
     let out = notice(&[
         "build",
         "--no-system-fonts",

@@ -5,7 +5,7 @@
 
 use typst::foundations::Value;
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
-use typst::visualize::{Geometry, Paint};
+use typst::visualize::{Color, Geometry, Paint};
 use typst_layout::PagedDocument;
 
 use super::markers::{self, Mark};
@@ -192,14 +192,18 @@ fn point_mm(ts: Transform, x: Abs, y: Abs) -> (f64, f64) {
     (mm(p.x), mm(p.y))
 }
 
-fn rgb(paint: &Paint) -> [u8; 3] {
-    match paint {
-        Paint::Solid(color) => {
-            let [r, g, b, _] = color.to_vec4_u8();
-            [r, g, b]
-        }
-        _ => [0, 0, 0],
-    }
+/// A paint as RGB of 0..=255, for the audit and the writers that set
+/// colours themselves: solid colours converted to sRGB, gradients and
+/// tilings by their first colour or black (the templates use solid
+/// colours only).
+pub fn rgb(paint: &Paint) -> [u8; 3] {
+    let color = match paint {
+        Paint::Solid(c) => c.clone(),
+        Paint::Gradient(g) => g.stops_ref().first().map_or(Color::BLACK, |s| s.0.clone()),
+        Paint::Tiling(_) => Color::BLACK,
+    };
+    let c = color.to_rgb();
+    [c.red, c.green, c.blue].map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8)
 }
 
 fn walk(frame: &Frame, ts: Transform, view: &mut PageView) {

@@ -12,12 +12,13 @@ use std::fmt::Write;
 use typst::layout::{Abs, Frame, FrameItem, Point, Size, Transform};
 use typst::text::TextItem;
 use typst::visualize::{
-    Color, CurveItem, FillRule, FixedStroke, Geometry, Image, LineCap, LineJoin, Paint, Shape,
+    CurveItem, FillRule, FixedStroke, Geometry, Image, LineCap, LineJoin, Shape,
 };
 
 use super::resources::Resources;
 use super::xml::{array, deltas, escape, matrix, num};
 use crate::diagnostic::Failed;
+use crate::typeset::pages::rgb;
 
 pub const NAMESPACE: &str = "http://www.ofdspec.org/2016";
 
@@ -69,18 +70,6 @@ fn placement(ts: Transform) -> Placement {
     } else {
         Placement::Matrix([ts.sx.get(), ts.ky.get(), ts.kx.get(), ts.sy.get(), tx, ty])
     }
-}
-
-/// An RGB triple of 0..=255 for a paint; gradients and tilings by their
-/// first colour (notice's templates use solid colours only).
-pub fn rgb(paint: &Paint) -> [u8; 3] {
-    let color = match paint {
-        Paint::Solid(c) => c.clone(),
-        Paint::Gradient(g) => g.stops_ref().first().map_or(Color::BLACK, |s| s.0.clone()),
-        Paint::Tiling(_) => Color::BLACK,
-    };
-    let c = color.to_rgb();
-    [c.red, c.green, c.blue].map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8)
 }
 
 fn color(tag: &str, c: [u8; 3]) -> String {
