@@ -246,9 +246,11 @@ fn check_fix_never_follows_a_body_file_out_of_the_folder() {
 fn half_width_punctuation_prints_as_the_full_width_mark() {
     let dir = scratch("half-width");
     let plan = dir.join("plan.toml");
+    // Also a ligature, a Kangxi radical and a compatibility ideograph, as
+    // copies from PDF files carry them.
     std::fs::write(
         &plan,
-        "title = \"关于测试的通知\"\nbody = \"现将有关事项通知如下｡一是加强领导､二是落实责任｡\"\ndate = 2024-01-02\n",
+        "title = \"关于测试的通知\"\nbody = \"现将有关事项通知如下｡一是加强领导､二是落实责任｡三是开通Wiﬁ网络，⼀并检查\u{F91D}城。\"\ndate = 2024-01-02\n",
     )
     .unwrap();
     let built = build_plan(&plan);
@@ -266,15 +268,9 @@ fn half_width_punctuation_prints_as_the_full_width_mark() {
         .filter(|l| l.page == line.page)
         .map(|l| l.text())
         .collect();
-    assert!(
-        printed.contains("通知如下。一是加强领导、二是落实责任。"),
-        "{printed}"
-    );
-    assert!(
-        built
-            .text
-            .contains("通知如下。一是加强领导、二是落实责任。")
-    );
+    let expected = "通知如下。一是加强领导、二是落实责任。三是开通Wifi网络，一并检查欄城。";
+    assert!(printed.contains(expected), "{printed}");
+    assert!(built.text.contains(expected), "{}", built.text);
 }
 
 /// A Word file of `body` (the children of `w:body`), with `numbering` as

@@ -5,7 +5,10 @@
 //! Half-width, small and vertical forms of Chinese punctuation (`｡` from
 //! a Japanese input method, `﹐` from a PDF copy) look like the real mark
 //! to a clerk but have no glyph in the 公文 faces: they print as the mark
-//! they stand for, with a note.
+//! they stand for, with a note. So do the other compatibility forms a
+//! clerk cannot tell from the real text: Latin ligatures (`ﬁ` from a PDF
+//! copy), Kangxi and CJK radicals (`⼀` for `一`) and CJK compatibility
+//! ideographs, which print as their NFKC form.
 
 use std::collections::BTreeMap;
 
@@ -30,9 +33,10 @@ fn is_noncharacter(c: char) -> bool {
     (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE
 }
 
-/// The punctuation mark a half-width, small or vertical form stands for.
-pub fn lookalike(c: char) -> Option<char> {
-    Some(match c {
+/// What a half-width, small, vertical or compatibility form stands for.
+pub fn lookalike(c: char) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization as _;
+    let mark = match c {
         '\u{FF61}' | '\u{FE12}' => '。',
         '\u{FF62}' => '「',
         '\u{FF63}' => '」',
@@ -47,8 +51,18 @@ pub fn lookalike(c: char) -> Option<char> {
         '\u{FE5A}' => '）',
         '\u{FE5D}' => '〔',
         '\u{FE5E}' => '〕',
+        // Latin ligatures, CJK and Kangxi radicals, compatibility
+        // ideographs: their NFKC form, which a clerk cannot tell apart.
+        '\u{FB00}'..='\u{FB06}'
+        | '\u{2E80}'..='\u{2EF3}'
+        | '\u{2F00}'..='\u{2FD5}'
+        | '\u{F900}'..='\u{FAFF}' => {
+            let form: String = std::iter::once(c).nfkc().collect();
+            return form.chars().ne(std::iter::once(c)).then_some(form);
+        }
         _ => return None,
-    })
+    };
+    Some(mark.to_string())
 }
 
 /// Unicode's explicit bidirectional formatting characters.
@@ -80,16 +94,17 @@ impl Composer<'_> {
         let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
         document.for_each_text_mut(&mut |s| {
             if s.chars().any(|c| lookalike(c).is_some()) {
-                *s = s
-                    .chars()
-                    .map(|c| match lookalike(c) {
-                        Some(mark) => {
+                let mut text = String::with_capacity(s.len());
+                for c in s.chars() {
+                    match lookalike(c) {
+                        Some(form) => {
                             *replaced.entry(c).or_default() += 1;
-                            mark
+                            text.push_str(&form);
                         }
-                        None => c,
-                    })
-                    .collect();
+                        None => text.push(c),
+                    }
+                }
+                *s = text;
             }
             if s.chars().any(is_dropped) {
                 s.retain(|c| {
@@ -113,13 +128,13 @@ impl Composer<'_> {
                 Diagnostic::note(
                     "lookalike-punctuation",
                     format!(
-                        "half-width or compatibility punctuation printed as the full-width mark: {}",
+                        "half-width or compatibility forms printed as the characters they stand for: {}",
                         list.join(", ")
                     ),
                 )
                 .at_place(self.place_of(first))
-                .label("printed as the full-width mark")
-                .hint("type the full-width mark in the source to silence this note"),
+                .label("printed as the character it stands for")
+                .hint("type the character itself in the source to silence this note"),
             );
         }
         if dropped.is_empty() {
@@ -161,11 +176,16 @@ mod tests {
 
     #[test]
     fn half_width_and_small_forms_stand_for_the_full_width_marks() {
-        let text = "通知如下｡一､二﹐三﹔四︒";
-        let printed: String = text.chars().map(|c| lookalike(c).unwrap_or(c)).collect();
-        assert_eq!(printed, "通知如下。一、二，三；四。");
+        let text = "通知如下｡一､二﹐三﹔四︒Wiﬁ⼀\u{F91D}⺟";
+        let printed: String = text
+            .chars()
+            .map(|c| lookalike(c).unwrap_or_else(|| c.to_string()))
+            .collect();
+        assert_eq!(printed, "通知如下。一、二，三；四。Wifi一欄母");
         assert_eq!(lookalike('。'), None);
         assert_eq!(lookalike('a'), None);
+        // Radicals without a compatibility mapping stay.
+        assert_eq!(lookalike('⺀'), None);
     }
 
     #[test]
