@@ -3,8 +3,8 @@
 
 use toml::Spanned;
 
-use super::Composer;
 use super::title;
+use super::{Composer, Turn};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Attachment, AttachmentNote};
 use crate::plan::AttachmentPlan;
@@ -95,6 +95,11 @@ impl Composer<'_> {
             None => Some(default_label(number)),
         };
         let landscape = plan.landscape.as_ref().is_some_and(|l| *l.get_ref());
+        let turn = if landscape {
+            Turn::Turned
+        } else {
+            Turn::Upright
+        };
         let what = match &title {
             Some(t) => format!("a table of the attachment 「{}」", t.text),
             None => "a table of an attachment".to_string(),
@@ -102,7 +107,7 @@ impl Composer<'_> {
         let mut body = Vec::new();
         if let Some(source) = self.body_source(&plan.body, &plan.body_file, None) {
             body = self.markdown(&source);
-            self.plan_tables(&mut body, landscape, source.place(), &what);
+            self.plan_tables(&mut body, turn, source.place(), &what);
         }
         if let Some(csv) = &plan.csv
             && let Some(table) = self.csv_table(csv)
@@ -111,7 +116,7 @@ impl Composer<'_> {
             let place = self.plan_place(csv);
             self.plan_tables(
                 &mut tables,
-                landscape,
+                turn,
                 place,
                 &format!("the table `{}`", csv.get_ref()),
             );

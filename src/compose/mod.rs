@@ -111,6 +111,17 @@ fn refuse_empty(loaded: &LoadedPlan) -> Result<(), Failed> {
 }
 
 /// The state of one composition: the plan, what was read, what was found.
+/// The line a table is planned for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// The body's, which is always upright.
+    Body,
+    /// An upright attachment's.
+    Upright,
+    /// A turned (`landscape`) attachment's.
+    Turned,
+}
+
 struct Composer<'a> {
     loaded: &'a LoadedPlan,
     sources: &'a mut SourceMap,
@@ -308,9 +319,12 @@ impl<'a> Composer<'a> {
         }
     }
 
-    /// Plans every table of `blocks` for its line; a table that cannot fit
-    /// even at the smallest size is an error at `place`.
-    fn plan_tables(&mut self, blocks: &mut [Block], landscape: bool, place: Place, what: &str) {
+    /// Plans every table of `blocks` for its line (`turn`: the body's, or
+    /// an attachment's, upright or turned); a table that cannot fit even
+    /// at the smallest size is an error at `place`, one that an upright
+    /// page wraps row after row a warning that asks for a turned page.
+    fn plan_tables(&mut self, blocks: &mut [Block], turn: Turn, place: Place, what: &str) {
+        let landscape = turn == Turn::Turned;
         let width = tables::line_width(landscape);
         for block in blocks {
             let Block::Table(table) = block else { continue };
@@ -318,6 +332,27 @@ impl<'a> Composer<'a> {
                 Ok(layout) => {
                     table.layout = layout;
                     tables::keep_whole(table);
+                    if !landscape
+                        && let Some((upright, turned)) = tables::reads_better_turned(table)
+                    {
+                        let hint = if turn == Turn::Body {
+                            "move the table into an attachment with `landscape = true` (a turned page is 225mm wide)"
+                        } else {
+                            "set `landscape = true` on its attachment (a turned page is 225mm wide)"
+                        };
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "table-readability",
+                                format!(
+                                    "{what} wraps its rows on an upright page: {} columns take about {upright:.0} lines here and {turned:.0} on a turned page",
+                                    table.header.len()
+                                ),
+                            )
+                            .at_place(Some(place.clone()))
+                            .label("rows wrap")
+                            .hint(hint),
+                        );
+                    }
                 }
                 Err(too_wide) => {
                     let hint = if landscape {
@@ -386,7 +421,12 @@ impl<'a> Composer<'a> {
         ) {
             Some(source) => {
                 let mut blocks = self.markdown(&source);
-                self.plan_tables(&mut blocks, false, source.place(), "a table of the body");
+                self.plan_tables(
+                    &mut blocks,
+                    Turn::Body,
+                    source.place(),
+                    "a table of the body",
+                );
                 blocks
             }
             None => Vec::new(),

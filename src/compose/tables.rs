@@ -179,6 +179,31 @@ fn column_widths(table: &Table) -> Vec<(f64, f64)> {
 
 /// Plans a table for a line `width_mm` wide.
 pub fn plan(table: &Table, width_mm: f64) -> Result<TableLayout, TooWide> {
+    plan_with_lines(table, width_mm).map(|(layout, _)| layout)
+}
+
+/// How many lines a table's rows wrap over on a line `width_mm` wide,
+/// header included (at the size it then takes); `None` when it does not
+/// fit.
+pub fn lines_at(table: &Table, width_mm: f64) -> Option<f64> {
+    plan_with_lines(table, width_mm)
+        .ok()
+        .map(|(_, lines)| lines)
+}
+
+/// Whether a table set upright wraps so much that a turned page would
+/// read far better: its rows take two lines or more on average, and a
+/// turned page saves at least a third of its lines. Returns the lines
+/// (upright, turned).
+pub fn reads_better_turned(table: &Table) -> Option<(f64, f64)> {
+    let upright = lines_at(table, line_width(false))?;
+    let turned = lines_at(table, line_width(true))?;
+    let rows = (table.rows.len() + 1) as f64;
+    (upright >= 2.0 * rows && turned <= upright * 2.0 / 3.0).then_some((upright, turned))
+}
+
+/// [`plan`], with the lines the table then takes.
+fn plan_with_lines(table: &Table, width_mm: f64) -> Result<(TableLayout, f64), TooWide> {
     let columns = column_widths(table);
     let n = columns.len().max(1) as f64;
     let mut narrowest = f64::INFINITY;
@@ -231,7 +256,6 @@ pub fn plan(table: &Table, width_mm: f64) -> Result<TableLayout, TooWide> {
     fitting
         .into_iter()
         .find(|(_, lines)| *lines <= lowest * 1.15)
-        .map(|(layout, _)| layout)
         .ok_or(TooWide {
             columns: columns.len(),
             needs_mm: narrowest,
@@ -478,5 +502,29 @@ mod tests {
         let err = portrait.unwrap_err();
         assert_eq!(err.columns, 11);
         assert!(err.needs_mm > 156.0);
+    }
+
+    #[test]
+    fn a_table_that_wraps_row_after_row_upright_asks_for_a_turned_page() {
+        let text = "落实各项防范措施";
+        let header: Vec<String> = (1..=7).map(|i| format!("第{i}项防范措施内容")).collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let row: Vec<&str> = vec![text; 7];
+        let rows: Vec<&[&str]> = vec![&row[..]; 6];
+        let t = table(&header, &rows);
+        let (upright, turned) = reads_better_turned(&t).unwrap_or_else(|| {
+            panic!(
+                "{:?} {:?}",
+                lines_at(&t, line_width(false)),
+                lines_at(&t, line_width(true))
+            )
+        });
+        assert!(upright >= 1.5 * turned, "{upright} against {turned}");
+        // A table that reads well upright does not ask.
+        let short: Vec<&[&str]> = vec![&["1", "张三", "县应急管理局"][..]; 6];
+        assert_eq!(
+            reads_better_turned(&table(&["序号", "姓名", "单位"], &short)),
+            None
+        );
     }
 }
