@@ -164,6 +164,18 @@ pub fn import(path: &Path, sources: &mut SourceMap) -> Result<Imported, Failed> 
 /// A plan import would write must build: refused here, with the part
 /// named, rather than written and then refused by `notice build`.
 fn within_limits(doc: &Doc, path: &Path) -> Result<(), Failed> {
+    if doc.title.is_none() && doc.body.is_empty() && doc.attachments.is_empty() {
+        // Only a 版记 or a 署名, say: `notice build` refuses an empty plan.
+        return Err(Diagnostic::error(
+            "import",
+            format!(
+                "{}: the draft has no title, body text or attachment that import could find",
+                path.display()
+            ),
+        )
+        .hint("a draft needs its title or its text; import the whole document")
+        .into());
+    }
     let parts = std::iter::once(("the body".to_string(), &doc.body)).chain(
         doc.attachments
             .iter()

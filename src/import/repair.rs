@@ -41,6 +41,29 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
+/// Whether the `.` at `k` ends a Chinese sentence (`执行.` `执行.再次`):
+/// after a 汉字 or a closing mark, before the end, a space or Chinese. Not
+/// a heading's number (`一.总体要求`), a decimal, a file name or an
+/// ellipsis.
+pub fn is_chinese_full_stop(chars: &[char], k: usize) -> bool {
+    let Some(&before) = k.checked_sub(1).and_then(|b| chars.get(b)) else {
+        return false;
+    };
+    let after = chars.get(k + 1).copied();
+    if !(is_han(before) || "”’）》」".contains(before))
+        || !after.is_none_or(|a| a.is_whitespace() || is_chinese(a))
+    {
+        return false;
+    }
+    let numerals = chars[..k]
+        .iter()
+        .rev()
+        .take_while(|c| "一二三四五六七八九十".contains(**c))
+        .count();
+    let start = k - numerals;
+    !(numerals > 0 && (start == 0 || chars[start - 1].is_whitespace()))
+}
+
 /// Lines a web page puts around a reprinted text.
 fn is_banner(text: &str) -> bool {
     const MARKS: [&str; 12] = [
@@ -361,6 +384,7 @@ pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
                 Some('：')
             }
             ';' if near_chinese(k) => Some('；'),
+            '.' if is_chinese_full_stop(&kept, k) => Some('。'),
             '?' if near_chinese(k) => Some('？'),
             '!' if near_chinese(k) => Some('！'),
             '(' => {
@@ -502,5 +526,22 @@ mod tests {
             repair_text("对照(蓬安办发(2022)15号)要求").text,
             "对照（蓬安办发〔2022〕15号）要求"
         );
+    }
+
+    #[test]
+    fn a_full_stop_after_chinese_is_the_full_width_mark() {
+        for (from, to) in [
+            ("请遵照执行.", "请遵照执行。"),
+            ("执行.再次强调", "执行。再次强调"),
+            ("见《方案》.", "见《方案》。"),
+            // Not a heading's number, a decimal, a file name or an ellipsis.
+            ("一.总体要求", "一.总体要求"),
+            ("增长3.5个百分点", "增长3.5个百分点"),
+            ("附件.docx", "附件.docx"),
+            ("等等...", "等等..."),
+            ("第1.2条", "第1.2条"),
+        ] {
+            assert_eq!(repair_text(from).text, to, "{from}");
+        }
     }
 }

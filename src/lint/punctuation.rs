@@ -1,5 +1,5 @@
-//! Half-width `:` `,` `;` `(` `)` in Chinese text, where the full-width forms
-//! belong.
+//! Half-width `:` `,` `;` `(` `)` and a sentence's `.` in Chinese text,
+//! where the full-width forms belong.
 
 use super::Subject;
 use crate::diagnostic::Diagnostic;
@@ -72,12 +72,22 @@ pub(super) fn ascii_punctuation(s: &Subject, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Half-width `:` `,` `;` `(` `)` touching Chinese text: (byte index, mark,
-/// its full-width form).
+/// Half-width `:` `,` `;` `(` `)` touching Chinese text, and `.` ending a
+/// Chinese sentence: (byte index, mark, its full-width form).
 fn ascii_marks(text: &str) -> Vec<(usize, char, char)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut found = Vec::new();
+    let mut plain: Vec<char> = Vec::new();
     for (k, &(i, c)) in chars.iter().enumerate() {
+        if c == '.' {
+            if plain.is_empty() {
+                plain = chars.iter().map(|x| x.1).collect();
+            }
+            if crate::import::repair::is_chinese_full_stop(&plain, k) {
+                found.push((i, c, '。'));
+            }
+            continue;
+        }
         let full = match c {
             ':' => '：',
             ',' => '，',

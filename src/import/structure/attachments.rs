@@ -61,8 +61,13 @@ impl Recogniser<'_> {
         for section in sections {
             let (title, mut k) = self.section_title(doc, &section);
             let mut body_end = section.end;
-            // An enclosed document's own 附件说明 is the notice's.
+            // The text after an enclosed document's 附件说明 (its 署名, say).
+            let mut after_list = section.end..section.end;
+            // An enclosed document's own 附件说明 is the notice's, when the
+            // notice has none (else the line stays the document's text).
             if section.label.is_empty()
+                && !title.is_empty()
+                && doc.listed.is_empty()
                 && let Some(at) =
                     (k..section.end).find(|&j| ATTACHMENT_LIST.is_match(&lines[j].text))
             {
@@ -72,20 +77,19 @@ impl Recogniser<'_> {
                         .map(|c| c[1].to_string())
                         .unwrap_or_default(),
                 ];
-                items.extend(
-                    lines[at + 1..section.end]
-                        .iter()
-                        .filter(|l| LIST_ITEM.is_match(&l.text))
-                        .map(|l| l.text.clone()),
-                );
-                if doc.listed.is_empty() {
-                    doc.listed = list_titles(items);
-                    self.notes.add(lines[at].at, "the enclosed document's 附件说明 is printed after the notice's body, where GB/T 9704 puts it");
+                let mut end = at + 1;
+                while end < section.end && LIST_ITEM.is_match(&lines[end].text) {
+                    items.push(lines[end].text.clone());
+                    end += 1;
                 }
+                doc.listed = list_titles(items);
+                self.notes.add(lines[at].at, "the enclosed document's 附件说明 is printed after the notice's body, where GB/T 9704 puts it");
                 body_end = at;
+                after_list = end..section.end;
             }
             k = k.min(body_end);
-            let body = self.blocks(&lines[k..body_end]);
+            let mut body = self.blocks(&lines[k..body_end]);
+            body.extend(self.blocks(&lines[after_list]));
             // Text after the closing with no label and no title is not an
             // enclosed document: it ends the body.
             if section.label.is_empty() && title.is_empty() {
@@ -93,6 +97,18 @@ impl Recogniser<'_> {
                     self.notes.add(line.at, "text after the 署名 and date that is not an attachment: kept at the end of the body; move or delete it");
                 }
                 doc.body.extend(body);
+                continue;
+            }
+            // A label with neither title nor text after it (`附件：` at the
+            // draft's end) is not an attachment either: its line ends the
+            // body.
+            if !section.label.is_empty() && title.is_empty() && body.is_empty() {
+                let label = section.start.saturating_sub(1)..section.start;
+                for line in &lines[label.clone()] {
+                    self.notes.add(line.at, "an attachment label with no title or text after it: kept at the end of the body; add the attachment or delete the line");
+                }
+                let kept = self.blocks(&lines[label]);
+                doc.body.extend(kept);
                 continue;
             }
             let at = lines

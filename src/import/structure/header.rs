@@ -158,15 +158,18 @@ impl Recogniser<'_> {
             return i;
         }
         let mut title = first.text.clone();
+        let mut title_at = first.at;
         i += 1;
         while let Some(line) = lines.get(i).filter(|l| title_like(l)) {
             if similar(&title, &line.text) >= 0.7 {
-                // A web page repeats its title, the second often complete.
+                // A web page repeats its title, the second often complete:
+                // the note names the line dropped.
                 self.notes.add(
-                    line.at,
+                    title_at,
                     "dropped a repeated title line (the later one is kept)",
                 );
                 title = line.text.clone();
+                title_at = line.at;
                 i += 1;
                 continue;
             }
@@ -253,5 +256,8 @@ fn signers_in(t: &str) -> Option<(Option<String>, Vec<String>)> {
     if !before.trim().is_empty() && number.is_none() {
         return None;
     }
-    Some((number, split_names(&names[1])))
+    let names = split_names(&names[1]);
+    // People's names, at most the ten a 版头 holds: not a paragraph that
+    // opens with `签发人：` (a Markdown draft joins its lines).
+    (names.len() <= 10 && names.iter().all(|n| n.chars().count() <= 8)).then_some((number, names))
 }

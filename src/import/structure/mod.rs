@@ -322,15 +322,21 @@ impl<'a> Recogniser<'a> {
                 k += 1;
             }
             doc.listed = list_titles(items);
-            // 署名 lines between the list and the date.
-            let start = k;
-            while k < lines.len() && k - start < 6 && name_like(&lines[k]) {
-                k += 1;
-            }
-            if lines.get(k).and_then(|l| parse_date(&l.text)).is_some() {
-                doc.signature = signature_lines(&lines[start..k]);
+            if doc.listed.is_empty() {
+                // `附件：` naming nothing is not a 附件说明: what follows
+                // reads it as an attachment's label, or keeps its line.
+                k = end;
             } else {
-                k = start;
+                // 署名 lines between the list and the date.
+                let start = k;
+                while k < lines.len() && k - start < 6 && name_like(&lines[k]) {
+                    k += 1;
+                }
+                if lines.get(k).and_then(|l| parse_date(&l.text)).is_some() {
+                    doc.signature = signature_lines(&lines[start..k]);
+                } else {
+                    k = start;
+                }
             }
         }
         // 纪要: who attended.
@@ -404,7 +410,19 @@ impl<'a> Recogniser<'a> {
                 None => {}
             }
         }
-        if let Some(c) = (k..last).rev().find(|&c| CC.is_match(&lines[c].text)) {
+        // The 抄送 of the 版记: its line, perhaps wrapped over a few more
+        // lists of names, ends the text (a 抄送 line with paragraphs after
+        // it is text, and stays so).
+        let wrapped = |l: &Line| {
+            let t = l.text.trim_end_matches(['。', '.']);
+            chars(t) <= 80 && !t.contains('。') && l.cells.is_none()
+        };
+        if let Some(c) = (k..last)
+            .rev()
+            .take(5)
+            .find(|&c| CC.is_match(&lines[c].text))
+            .filter(|&c| lines[c + 1..last].iter().all(wrapped))
+        {
             let mut cc = CC
                 .captures(&lines[c].text)
                 .map(|m| m[1].to_string())
