@@ -1,5 +1,7 @@
 //! In-process stages of a build, on the benchmark notice and the examples:
-//! plan parsing, Markdown to model, Typst layout, PDF export, text output.
+//! plan parsing, Markdown to model, Typst layout, PDF export, text output,
+//! and the whole build in memory as every front end runs it
+//! (`Engine::render`: the pagination search, PDF and twin).
 //!
 //!     cargo bench --bench pipeline
 //!
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use criterion::{Criterion, criterion_group, criterion_main};
 use notice::compose::{self, markdown};
 use notice::diagnostic::SourceMap;
-use notice::driver::Engine;
+use notice::driver::{Engine, Job, Options};
 use notice::typeset::fonts::{FontOptions, FontSet};
 use notice::typeset::template::{DEFAULT_TEMPLATE, Template};
 use notice::writers::{Names, OutputFormat, Rendered, Settings, txt};
@@ -94,6 +96,20 @@ fn stages(c: &mut Criterion) {
         });
 
         group.bench_function("text output", |b| b.iter(|| txt::render(document)));
+
+        let job = Job::for_plan(&path, None);
+        let options = Options {
+            formats: vec![OutputFormat::Pdf, OutputFormat::Txt],
+            ..Options::default()
+        };
+        group.bench_function("engine render", |b| {
+            b.iter(|| {
+                typst::comemo::evict(0);
+                let (outcome, made) = engine.render(&job, &options);
+                assert!(made.is_some(), "{:?}", outcome.diagnostics);
+                made
+            });
+        });
         group.finish();
     }
 }
