@@ -192,14 +192,14 @@ pub fn lines_at(table: &Table, width_mm: f64) -> Option<f64> {
 }
 
 /// Whether a table set upright wraps so much that a turned page would
-/// read far better: its rows take two lines or more on average, and a
+/// read far better: its rows take three lines or more on average, and a
 /// turned page saves at least a third of its lines. Returns the lines
 /// (upright, turned).
 pub fn reads_better_turned(table: &Table) -> Option<(f64, f64)> {
     let upright = lines_at(table, line_width(false))?;
     let turned = lines_at(table, line_width(true))?;
     let rows = (table.rows.len() + 1) as f64;
-    (upright >= 2.0 * rows && turned <= upright * 2.0 / 3.0).then_some((upright, turned))
+    (upright >= 3.0 * rows && turned <= upright * 2.0 / 3.0).then_some((upright, turned))
 }
 
 /// [`plan`], with the lines the table then takes.
@@ -506,8 +506,10 @@ mod tests {
 
     #[test]
     fn a_table_that_wraps_row_after_row_upright_asks_for_a_turned_page() {
-        let text = "落实各项防范措施";
-        let header: Vec<String> = (1..=7).map(|i| format!("第{i}项防范措施内容")).collect();
+        let text = "按照属地管理原则落实各项防范措施";
+        let header: Vec<String> = (1..=7)
+            .map(|i| format!("第{i}项按照属地管理原则落实的措施"))
+            .collect();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let row: Vec<&str> = vec![text; 7];
         let rows: Vec<&[&str]> = vec![&row[..]; 6];
