@@ -3,14 +3,14 @@
 //! Parsing and the document model run on many cases; the whole in-memory
 //! build (Typst layout and PDF) on fewer, bounding the time.
 
+mod support;
+
 use std::path::Path;
 
 use notice::compose::{self, markdown};
 use notice::diagnostic::SourceMap;
-use notice::driver::{Engine, Job, Options};
+use notice::driver::{Job, Options};
 use notice::model::Block;
-use notice::typeset::fonts::{FontOptions, FontSet};
-use notice::typeset::template::{DEFAULT_TEMPLATE, Template};
 use notice::writers::txt;
 use notice::{lint, plan};
 use proptest::prelude::*;
@@ -156,17 +156,6 @@ fn plan_text() -> impl Strategy<Value = String> {
         })
 }
 
-/// One engine for every case, as in a batch.
-fn engine() -> &'static Engine {
-    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(|| {
-        Engine::new(
-            FontSet::new(&FontOptions::default()),
-            Template::load(DEFAULT_TEMPLATE).unwrap(),
-        )
-    })
-}
-
 /// Parses, builds the model, runs the checks and the text renderer.
 fn model_pipeline(path: &Path, bytes: Vec<u8>) {
     let mut sources = SourceMap::new();
@@ -178,7 +167,7 @@ fn model_pipeline(path: &Path, bytes: Vec<u8>) {
         let findings = lint::lint(&lint::Subject {
             loaded: &loaded,
             composed: &composed,
-            fonts: &engine().fonts,
+            fonts: &support::engine().fonts,
             today: plan::today(),
         });
         for d in findings {
@@ -249,7 +238,7 @@ proptest! {
         std::fs::write(dir.join("plan.toml"), plan).unwrap();
         let job = Job::for_plan(&dir.join("plan.toml"), None);
         // In memory, through the engine every front end uses.
-        let (outcome, made) = engine().render(&job, &Options::default());
+        let (outcome, made) = support::engine().render(&job, &Options::default());
         // Without placeholders every such plan builds.
         prop_assert!(!outcome.failed(), "{:?}", outcome.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
         let made = made.unwrap();

@@ -15,26 +15,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use notice::diagnostic::{Severity, SourceMap};
-use notice::driver::{Engine, Job, Options};
+use notice::driver::{Job, Options};
 use notice::import;
-use notice::typeset::fonts::{FontOptions, FontSet};
-use notice::typeset::template::{DEFAULT_TEMPLATE, Template};
 use notice::writers::OutputFormat;
 use proptest::prelude::*;
 
 /// A debug build on a loaded 2-core machine; release runs a case in
 /// milliseconds.
 const CASE_BOUND: Duration = Duration::from_secs(5);
-
-fn engine() -> &'static Engine {
-    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(|| {
-        Engine::new(
-            FontSet::new(&FontOptions::default()),
-            Template::load(DEFAULT_TEMPLATE).unwrap(),
-        )
-    })
-}
 
 fn scratch_dir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -134,27 +122,6 @@ fn counted(text: &str) -> HashMap<char, usize> {
     counts
 }
 
-/// Lines (or paragraphs) the notes name as dropped.
-fn dropped(notes: &[String]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for note in notes.iter().filter(|n| n.contains("dropped")) {
-        let Some(list) = note.split(": ").nth(1) else {
-            continue;
-        };
-        let list = list
-            .trim_start_matches("lines ")
-            .trim_start_matches("line ");
-        let list = list
-            .trim_start_matches("paragraphs ")
-            .trim_start_matches("paragraph ");
-        out.extend(
-            list.split(", ")
-                .filter_map(|n| n.trim().parse::<usize>().ok()),
-        );
-    }
-    out
-}
-
 /// The text twin and messages of a build in memory.
 fn render(plan: &Path) -> (Option<String>, Vec<String>) {
     let job = Job::for_plan(plan, None);
@@ -163,7 +130,7 @@ fn render(plan: &Path) -> (Option<String>, Vec<String>) {
         force: true,
         ..Options::default()
     };
-    let (outcome, made) = engine().render(&job, &options);
+    let (outcome, made) = support::engine().render(&job, &options);
     let messages = outcome
         .diagnostics
         .iter()
@@ -245,7 +212,7 @@ fn import_and_build_keeping(
     if !words {
         return Ok(());
     }
-    let dropped = dropped(&notes);
+    let dropped = support::dropped_lines(notes.iter().map(String::as_str));
     let mut kept = String::new();
     for (i, line) in lines.iter().enumerate() {
         if !dropped.contains(&(i + 1)) {

@@ -442,28 +442,6 @@ fn shapes() -> Vec<Shape> {
         .collect()
 }
 
-/// The draft lines the notes name: `line 3` / `lines 3, 5` in a note that
-/// says it dropped or removed something.
-fn dropped_lines(stderr: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    for note in stderr.split("note[import]:").skip(1) {
-        if !note.contains("dropped") {
-            continue;
-        }
-        let Some(list) = note.split(": ").nth(1) else {
-            continue;
-        };
-        let list = list
-            .trim_start_matches("lines ")
-            .trim_start_matches("line ");
-        out.extend(
-            list.split(", ")
-                .filter_map(|n| n.trim().parse::<usize>().ok()),
-        );
-    }
-    out
-}
-
 #[test]
 fn every_shape_of_draft_keeps_its_elements_and_its_words() {
     let dir = scratch("import-shapes");
@@ -533,7 +511,7 @@ fn every_shape_of_draft_keeps_its_elements_and_its_words() {
             ));
         } else {
             let twin = squash(&std::fs::read_to_string(out.join("plan.txt")).unwrap());
-            let dropped = dropped_lines(&stderr);
+            let dropped = dropped_lines(stderr.split("note[import]:").skip(1));
             let mut from = 0;
             for line in &d.expected {
                 match twin[from..].find(line.as_str()) {

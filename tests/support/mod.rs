@@ -435,3 +435,35 @@ pub fn all_plans() -> Vec<PathBuf> {
     assert!(plans.len() >= 15, "{plans:?}");
     plans
 }
+
+/// One engine for every case of a test binary, as in a batch.
+pub fn engine() -> &'static notice::driver::Engine {
+    use notice::typeset::fonts::{FontOptions, FontSet};
+    use notice::typeset::template::{DEFAULT_TEMPLATE, Template};
+    static ENGINE: OnceLock<notice::driver::Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        notice::driver::Engine::new(
+            FontSet::new(&FontOptions::default()),
+            Template::load(DEFAULT_TEMPLATE).unwrap(),
+        )
+    })
+}
+
+/// The draft lines (or Word paragraphs) import's notes name as dropped:
+/// `line 3` / `lines 3, 5` in a note that says it dropped something.
+pub fn dropped_lines<'a>(notes: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for note in notes.into_iter().filter(|n| n.contains("dropped")) {
+        let Some(list) = note.split(": ").nth(1) else {
+            continue;
+        };
+        let list = ["lines ", "line ", "paragraphs ", "paragraph "]
+            .iter()
+            .fold(list, |l, unit| l.trim_start_matches(unit));
+        out.extend(
+            list.split(", ")
+                .filter_map(|n| n.trim().parse::<usize>().ok()),
+        );
+    }
+    out
+}
