@@ -110,7 +110,6 @@ fn refuse_empty(loaded: &LoadedPlan) -> Result<(), Failed> {
     ))
 }
 
-/// The state of one composition: the plan, what was read, what was found.
 /// The line a table is planned for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Turn {
@@ -122,6 +121,7 @@ enum Turn {
     Turned,
 }
 
+/// The state of one composition: the plan, what was read, what was found.
 struct Composer<'a> {
     loaded: &'a LoadedPlan,
     sources: &'a mut SourceMap,
