@@ -58,6 +58,21 @@ impl Composer<'_> {
             }
             None => Vec::new(),
         };
+        let signers = match &plan.signers {
+            Some(list) if format == DocumentFormat::Letter && !signers.is_empty() => {
+                self.warnings.push(
+                    Diagnostic::warning(
+                        "letter-signers",
+                        "a 信函 has no 签发人 (GB/T 9704 10.1), so `signers` is not printed",
+                    )
+                    .at_place(Some(self.plan_place(list)))
+                    .label("not printed in a 信函")
+                    .hint("remove `signers`, or use format = \"file\" for a 上行文 with 签发人"),
+                );
+                Vec::new()
+            }
+            _ => signers,
+        };
         if let Some(list) = &plan.signers
             && signers.len() > limits::SIGNERS
         {
