@@ -40,6 +40,10 @@ pub struct Line {
     pub heading: Option<u8>,
     /// A table row's cells; `text` is then the cells joined by tabs.
     pub cells: Option<Vec<String>>,
+    /// A Markdown paragraph's line after a soft break: it continues the
+    /// line before unless it starts an element (a pasted draft's title,
+    /// 主送 and body often share one Markdown paragraph).
+    pub continues: bool,
 }
 
 impl Line {
@@ -307,6 +311,23 @@ fn mark_space_aligned_rows(lines: &mut [Line]) {
     }
 }
 
+/// A Markdown paragraph (or item) as its lines: a hard break keeps them
+/// apart; after a soft one the line `continues`, and the recogniser
+/// decides.
+fn split_breaks(lines: &mut Vec<Line>, line: Line, breaks: &[(bool, usize)]) {
+    for (k, part) in line.text.split('\n').enumerate() {
+        if !part.trim().is_empty() {
+            let after = k.checked_sub(1).and_then(|b| breaks.get(b));
+            lines.push(Line {
+                text: part.trim().to_string(),
+                at: after.map_or(line.at, |b| b.1),
+                continues: after.is_some_and(|b| b.0),
+                ..line.clone()
+            });
+        }
+    }
+}
+
 /// Lines of a Markdown draft (no front matter): headings keep their level,
 /// paragraphs their soft-wrapped lines joined, tables their cells. Code
 /// blocks and HTML are kept as the text they show, each with a note (the
@@ -325,7 +346,23 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
     // Open lists: the next number of each (none for bullets).
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut in_item = 0usize;
+    // Each line break in the open paragraph: a soft one?, and the source
+    // line after it (a code span may hold a line break of its own).
+    let mut soft: Vec<(bool, usize)> = Vec::new();
     for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        // A block in an item: the item's text so far is a line.
+        if in_item > 0
+            && matches!(
+                event,
+                Event::Start(
+                    Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::Heading { .. } | Tag::Table(_)
+                )
+            )
+            && let Some(line) = current.take()
+        {
+            split_breaks(&mut lines, line, &soft);
+            soft.clear();
+        }
         match event {
             Event::Start(Tag::List(start)) => lists.push(start),
             Event::End(TagEnd::List(_)) => {
@@ -342,30 +379,44 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
                     _ => String::new(),
                 };
                 in_item += 1;
+                // An item in an item: the outer one's text so far is a line.
+                if let Some(outer) = current.take() {
+                    split_breaks(&mut lines, outer, &soft);
+                }
+                soft.clear();
                 current = Some(Line::new(number, line_of(range.start)));
             }
             Event::End(TagEnd::Item) => {
                 in_item = in_item.saturating_sub(1);
-                if let Some(line) = current.take()
-                    && !line.text.trim().is_empty()
-                {
-                    lines.push(Line {
-                        text: line.text.trim().to_string(),
-                        ..line
-                    });
+                if let Some(line) = current.take() {
+                    split_breaks(&mut lines, line, &soft);
                 }
             }
-            Event::Start(Tag::Paragraph) if in_item > 0 => {}
+            // A second paragraph in an item: its own line.
+            Event::Start(Tag::Paragraph) if in_item > 0 => {
+                if let Some(line) = &mut current
+                    && !line.text.trim().is_empty()
+                {
+                    line.text.push('\n');
+                    soft.push((false, line_of(range.start)));
+                }
+            }
             Event::End(TagEnd::Paragraph) if in_item > 0 => {}
             Event::Start(Tag::Heading { level, .. }) => {
+                soft.clear();
                 let mut line = Line::new("", line_of(range.start));
                 line.heading = Some(level as u8);
                 current = Some(line);
             }
-            Event::Start(Tag::Paragraph) => current = Some(Line::new("", line_of(range.start))),
-            Event::Start(Tag::CodeBlock(_)) => {
+            Event::Start(Tag::Paragraph) => {
+                soft.clear();
+                current = Some(Line::new("", line_of(range.start)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
                 kept.push((line_of(range.start), "kept a code block's lines as text"));
-                current = Some(Line::new("", line_of(range.start) + 1));
+                // A fenced block's text starts under its fence.
+                let fence = usize::from(matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(_)));
+                current = Some(Line::new("", line_of(range.start) + fence));
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(line) = current.take() {
@@ -418,45 +469,50 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
             }
             Event::End(TagEnd::Heading(_) | TagEnd::Paragraph) => {
                 if let Some(line) = current.take() {
-                    for (k, part) in line.text.split('\n').enumerate() {
-                        // A hard break keeps its lines apart.
-                        if !part.trim().is_empty() {
-                            lines.push(Line {
-                                text: part.trim().to_string(),
-                                at: line.at + k,
-                                ..line.clone()
-                            });
-                        }
+                    split_breaks(&mut lines, line, &soft);
+                }
+            }
+            // A code span over lines keeps its line breaks: each line of
+            // the draft stays where notes can name it.
+            Event::Code(_) if row.is_none() && text[range.clone()].contains('\n') => {
+                let line = current.get_or_insert_with(|| Line::new("", line_of(range.start)));
+                let source = text[range.clone()].trim_matches('`');
+                for (j, part) in source.split('\n').enumerate() {
+                    if j > 0 {
+                        line.text.push('\n');
+                        soft.push((true, line_of(range.start) + j));
                     }
+                    line.text.push_str(part.trim_end_matches('\r'));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
                 if row.is_some() {
                     cell.push_str(&t);
-                } else if let Some(line) = &mut current {
-                    line.text.push_str(&t);
+                } else {
+                    // Text after a nested list has no open line: it starts one.
+                    current
+                        .get_or_insert_with(|| Line::new("", line_of(range.start)))
+                        .text
+                        .push_str(&t);
                 }
             }
             Event::SoftBreak => {
                 if let Some(line) = &mut current {
-                    // Chinese wraps without a space; Latin words keep one.
-                    let ends_latin = line
-                        .text
-                        .chars()
-                        .last()
-                        .is_some_and(|c| c.is_ascii_alphanumeric());
-                    if ends_latin {
-                        line.text.push(' ');
-                    }
+                    line.text.push('\n');
+                    soft.push((true, line_of(range.end)));
                 }
             }
             Event::HardBreak => {
                 if let Some(line) = &mut current {
                     line.text.push('\n');
+                    soft.push((false, line_of(range.end)));
                 }
             }
             _ => {}
         }
+    }
+    if let Some(line) = current.take() {
+        split_breaks(&mut lines, line, &soft);
     }
     (lines, kept)
 }

@@ -29,6 +29,23 @@ impl Recogniser<'_> {
             let mut last_len = chars(&line.text);
             let mut joined = 0;
             k += 1;
+            // A Markdown paragraph's lines stay one paragraph up to a line
+            // that starts a heading, a list item or an element.
+            while let Some(next) = lines.get(k)
+                && next.continues
+                && next.heading.is_none()
+                && next.cells.is_none()
+                && !numbered(&next.text)
+                && !is_element_line(&next.text)
+            {
+                if text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && next.text.starts_with(|c: char| c.is_ascii_alphanumeric())
+                {
+                    text.push(' ');
+                }
+                text.push_str(&next.text);
+                k += 1;
+            }
             while self.joins_wrapped
                 && let Some(next) = lines.get(k)
                 && line.heading.is_none()

@@ -9,6 +9,8 @@ impl Recogniser<'_> {
         let lines = self.lines;
         let mut i = 0;
         let mut pending: Vec<String> = Vec::new();
+        // Where the names in `pending` began, and what was read before them.
+        let mut before_pending: Option<(usize, Doc)> = None;
         while i < lines.len() {
             let line = &lines[i];
             let t = line.text.as_str();
@@ -28,26 +30,29 @@ impl Recogniser<'_> {
                 // `份号⇥发文字号` (信函), `发文字号⇥签发人：…`, `发文字号⇥name`.
                 // A Word file's rows may give `签发人：` a cell of its own and
                 // each name its own (notice's DOCX).
-                let mut used = false;
-                let mut names_follow = !doc.signers.is_empty();
+                // A row is the 版头's only when every cell of it is.
+                let mut read = doc.clone();
+                let mut names_follow = !read.signers.is_empty();
+                let mut whole = true;
                 for cell in cells.iter().filter(|c| !c.is_empty()) {
-                    if COPY_NUMBER.is_match(cell) {
-                        doc.copy_number = Some(cell.clone());
-                    } else if let Some(n) = number_of(cell) {
-                        doc.number = Some(n);
+                    if COPY_NUMBER.is_match(cell) && read.copy_number.is_none() {
+                        read.copy_number = Some(cell.clone());
+                    } else if let Some(n) = number_of(cell).filter(|_| read.number.is_none()) {
+                        read.number = Some(n);
                     } else if let Some(c) = SIGNERS.captures(cell) {
-                        doc.signers.extend(split_names(&c[1]));
+                        read.signers.extend(split_names(&c[1]));
                         names_follow = true;
                     } else if names_follow && split_names(cell).iter().all(|n| chars(n) <= 6) {
-                        doc.signers.extend(split_names(cell));
+                        read.signers.extend(split_names(cell));
                     } else {
+                        whole = false;
                         break;
                     }
-                    used = true;
                 }
-                if !used {
+                if !whole || cells.iter().all(|c| c.is_empty()) {
                     break;
                 }
+                *doc = read;
                 if !pending.is_empty() && doc.mark.is_none() {
                     doc.mark = Some(pending.remove(0));
                     doc.format = Some(DocumentFormat::Letter);
@@ -55,26 +60,34 @@ impl Recogniser<'_> {
                 i += 1;
                 continue;
             }
+            // An element the 版头 already has, met again, ends the 版头:
+            // the later line is text, not a replacement.
             if i == 0 && COPY_NUMBER.is_match(t) {
                 doc.copy_number = Some(t.to_string());
-            } else if let Some(c) = SECRECY.captures(t).filter(|_| doc.title.is_none()) {
+            } else if let Some(c) = SECRECY
+                .captures(t)
+                .filter(|_| doc.title.is_none() && doc.secrecy.is_none())
+            {
                 doc.secrecy = Some(c[1].to_string());
                 doc.secrecy_period = c.get(2).map(|m| m.as_str().to_string());
-            } else if URGENCY.is_match(t) {
+            } else if URGENCY.is_match(t) && doc.urgency.is_none() {
                 doc.urgency = Some(t.to_string());
-            } else if let Some(signers) = signers_in(t) {
+            } else if let Some(signers) = signers_in(t)
+                .filter(|s| doc.signers.is_empty() && (s.0.is_none() || doc.number.is_none()))
+            {
                 if let Some(n) = signers.0 {
                     doc.number = Some(n);
                 }
                 doc.signers.extend(signers.1);
-            } else if let Some(n) = number_of(t) {
+            } else if let Some(n) = number_of(t).filter(|_| doc.number.is_none()) {
                 doc.number = Some(n);
                 if pending.len() == 1 && doc.mark.is_none() {
                     doc.mark = pending.pop();
                     doc.format = Some(DocumentFormat::Letter);
                 }
-            } else if doc.format == Some(DocumentFormat::Order) && ORDER_NUMBER.is_match(t)
-                || doc.format == Some(DocumentFormat::Minutes) && MINUTES_NUMBER.is_match(t)
+            } else if doc.number.is_none()
+                && (doc.format == Some(DocumentFormat::Order) && ORDER_NUMBER.is_match(t)
+                    || doc.format == Some(DocumentFormat::Minutes) && MINUTES_NUMBER.is_match(t))
             {
                 doc.number = Some(t.split_whitespace().collect());
             } else if t == "文件" && !pending.is_empty() {
@@ -99,6 +112,9 @@ impl Recogniser<'_> {
                     doc.mark = Some(t.to_string());
                     doc.format = Some(DocumentFormat::Minutes);
                 } else if ORGANISATION.is_match(t) && pending.len() < 8 {
+                    if pending.is_empty() {
+                        before_pending = Some((i, doc.clone()));
+                    }
                     pending.push(t.to_string());
                 } else {
                     break;
@@ -108,9 +124,24 @@ impl Recogniser<'_> {
             }
             i += 1;
         }
-        // Names that led to no mark are the title or the body.
-        if !pending.is_empty() {
-            return i - pending.len();
+        // Names that led to no mark are the title or the body, and so is
+        // what was read after them (a 签发人 line, say).
+        if !pending.is_empty()
+            && let Some((at, read)) = before_pending
+        {
+            *doc = read;
+            return at;
+        }
+        if doc.format == Some(DocumentFormat::Letter) && !doc.signers.is_empty() {
+            doc.signers.clear();
+            for line in lines[..i].iter().filter(|l| {
+                l.text.contains("签发人") || l.cells.iter().flatten().any(|c| c.contains("签发人"))
+            }) {
+                self.notes.add(
+                    line.at,
+                    "dropped the 签发人 line: a 信函 has no 签发人 (GB/T 9704 10.1)",
+                );
+            }
         }
         if let Some(number) = &doc.number
             && let Some(original) = lines[..i].iter().find(|l| {

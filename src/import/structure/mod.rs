@@ -353,11 +353,16 @@ impl<'a> Recogniser<'a> {
             } else {
                 vec![c[2].trim().to_string()]
             };
-            match c[1].chars().next() {
-                Some('出') => doc.attendees = names,
-                Some('请') => doc.absentees = names,
-                _ => doc.observers = names,
+            let field = match c[1].chars().next() {
+                Some('出') => &mut doc.attendees,
+                Some('请') => &mut doc.absentees,
+                _ => &mut doc.observers,
+            };
+            // A label met twice: the second line is text.
+            if !field.is_empty() {
+                break;
             }
+            *field = names;
             k += 1;
         }
         if let Some(date) = lines.get(k).and_then(|l| parse_date(&l.text)) {
@@ -392,9 +397,12 @@ impl<'a> Recogniser<'a> {
             doc.body.extend(after);
             last = printed + 1;
         }
+        // The lines the 印发 line was read from.
+        let mut imprint_lines = Vec::new();
         if last > k
             && let Some(c) = PRINTED.captures(&lines[last - 1].text)
         {
+            imprint_lines.push(lines[last - 1].at);
             doc.printed_on = Some((
                 c[2].parse().unwrap_or(0),
                 c[3].parse().unwrap_or(0),
@@ -405,6 +413,7 @@ impl<'a> Recogniser<'a> {
                 Some(by) => doc.printed_by = Some(by.as_str().trim().to_string()),
                 None if last > k && name_like(&lines[last - 1]) => {
                     doc.printed_by = Some(lines[last - 1].text.clone());
+                    imprint_lines.push(lines[last - 1].at);
                     last -= 1;
                 }
                 None => {}
@@ -417,11 +426,17 @@ impl<'a> Recogniser<'a> {
             let t = l.text.trim_end_matches(['。', '.']);
             chars(t) <= 80 && !t.contains('。') && l.cells.is_none()
         };
+        // The list itself has no sentence in it, and fits a 版记.
+        let listed = |l: &Line| {
+            let t = l.text.trim_end_matches(['。', '.']);
+            CC.is_match(t) && !t.contains('。') && chars(t) <= CC_CHARS
+        };
         if let Some(c) = (k..last)
             .rev()
             .take(5)
-            .find(|&c| CC.is_match(&lines[c].text))
+            .find(|&c| listed(&lines[c]))
             .filter(|&c| lines[c + 1..last].iter().all(wrapped))
+            .filter(|&c| lines[c..last].iter().map(|l| chars(&l.text)).sum::<usize>() <= CC_CHARS)
         {
             let mut cc = CC
                 .captures(&lines[c].text)
@@ -433,10 +448,26 @@ impl<'a> Recogniser<'a> {
             doc.cc = Some(cc.trim_end_matches(['。', '.']).to_string());
             last = c;
         }
+        if doc.format == Some(DocumentFormat::Letter) {
+            // GB/T 9704 10.1: a 信函's 版记 has no 印发 line; build would
+            // refuse to print it.
+            doc.printed_by = None;
+            doc.printed_on = None;
+            for at in imprint_lines {
+                self.notes.add(
+                    at,
+                    "dropped the 印发 line: a 信函's 版记 has no 印发机关 or 印发日期 (GB/T 9704 10.1)",
+                );
+            }
+        }
         self.attachments(&mut doc, k, last);
         doc
     }
 }
+
+/// The most a 抄送 list read from a draft holds: a 版记 prints 24 lines of
+/// it, some 26 characters each, and names wrap early.
+const CC_CHARS: usize = 400;
 
 /// The issuers of a draft with no 发文机关标志: the organisations before the
 /// title's `关于` (`A、B关于…`), else those of the 署名.
