@@ -348,7 +348,7 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
     let mut in_item = 0usize;
     // Each line break in the open paragraph: a soft one?, and the source
     // line after it (a code span may hold a line break of its own).
-    let mut soft: Vec<(bool, usize)> = Vec::new();
+    let mut breaks: Vec<(bool, usize)> = Vec::new();
     for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
         // A block in an item: the item's text so far is a line.
         if in_item > 0
@@ -360,8 +360,8 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
             )
             && let Some(line) = current.take()
         {
-            split_breaks(&mut lines, line, &soft);
-            soft.clear();
+            split_breaks(&mut lines, line, &breaks);
+            breaks.clear();
         }
         match event {
             Event::Start(Tag::List(start)) => lists.push(start),
@@ -381,15 +381,15 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
                 in_item += 1;
                 // An item in an item: the outer one's text so far is a line.
                 if let Some(outer) = current.take() {
-                    split_breaks(&mut lines, outer, &soft);
+                    split_breaks(&mut lines, outer, &breaks);
                 }
-                soft.clear();
+                breaks.clear();
                 current = Some(Line::new(number, line_of(range.start)));
             }
             Event::End(TagEnd::Item) => {
                 in_item = in_item.saturating_sub(1);
                 if let Some(line) = current.take() {
-                    split_breaks(&mut lines, line, &soft);
+                    split_breaks(&mut lines, line, &breaks);
                 }
             }
             // A second paragraph in an item: its own line.
@@ -398,18 +398,18 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
                     && !line.text.trim().is_empty()
                 {
                     line.text.push('\n');
-                    soft.push((false, line_of(range.start)));
+                    breaks.push((false, line_of(range.start)));
                 }
             }
             Event::End(TagEnd::Paragraph) if in_item > 0 => {}
             Event::Start(Tag::Heading { level, .. }) => {
-                soft.clear();
+                breaks.clear();
                 let mut line = Line::new("", line_of(range.start));
                 line.heading = Some(level as u8);
                 current = Some(line);
             }
             Event::Start(Tag::Paragraph) => {
-                soft.clear();
+                breaks.clear();
                 current = Some(Line::new("", line_of(range.start)));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -469,7 +469,7 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
             }
             Event::End(TagEnd::Heading(_) | TagEnd::Paragraph) => {
                 if let Some(line) = current.take() {
-                    split_breaks(&mut lines, line, &soft);
+                    split_breaks(&mut lines, line, &breaks);
                 }
             }
             // A code span over lines keeps its line breaks: each line of
@@ -480,7 +480,7 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
                 for (j, part) in source.split('\n').enumerate() {
                     if j > 0 {
                         line.text.push('\n');
-                        soft.push((true, line_of(range.start) + j));
+                        breaks.push((true, line_of(range.start) + j));
                     }
                     line.text.push_str(part.trim_end_matches('\r'));
                 }
@@ -499,20 +499,20 @@ pub fn markdown_lines(text: &str) -> (Vec<Line>, Vec<(usize, &'static str)>) {
             Event::SoftBreak => {
                 if let Some(line) = &mut current {
                     line.text.push('\n');
-                    soft.push((true, line_of(range.end)));
+                    breaks.push((true, line_of(range.end)));
                 }
             }
             Event::HardBreak => {
                 if let Some(line) = &mut current {
                     line.text.push('\n');
-                    soft.push((false, line_of(range.end)));
+                    breaks.push((false, line_of(range.end)));
                 }
             }
             _ => {}
         }
     }
     if let Some(line) = current.take() {
-        split_breaks(&mut lines, line, &soft);
+        split_breaks(&mut lines, line, &breaks);
     }
     (lines, kept)
 }

@@ -30,20 +30,20 @@ impl Recogniser<'_> {
             let mut joined = 0;
             k += 1;
             // A Markdown paragraph's lines stay one paragraph up to a line
-            // that starts a heading, a list item or an element.
-            while let Some(next) = lines.get(k)
+            // that starts a heading, a list item or an element. A short
+            // numbered line with no punctuation is a heading of its own.
+            let heading_alone = numbered(&line.text)
+                && chars(&line.text) <= 30
+                && !line.text.contains(['。', '，', '；']);
+            while !heading_alone
+                && let Some(next) = lines.get(k)
                 && next.continues
                 && next.heading.is_none()
                 && next.cells.is_none()
                 && !numbered(&next.text)
                 && !is_element_line(&next.text)
             {
-                if text.ends_with(|c: char| c.is_ascii_alphanumeric())
-                    && next.text.starts_with(|c: char| c.is_ascii_alphanumeric())
-                {
-                    text.push(' ');
-                }
-                text.push_str(&next.text);
+                join_line(&mut text, &next.text);
                 k += 1;
             }
             while self.joins_wrapped
@@ -62,12 +62,7 @@ impl Recogniser<'_> {
                 && !is_element_line(&next.text)
                 && !(self.indent_marks_paragraphs && next.indented)
             {
-                let latin = text.ends_with(|c: char| c.is_ascii_alphanumeric())
-                    && next.text.starts_with(|c: char| c.is_ascii_alphanumeric());
-                if latin {
-                    text.push(' ');
-                }
-                text.push_str(&next.text);
+                join_line(&mut text, &next.text);
                 last_len = chars(&next.text);
                 joined += 1;
                 k += 1;
@@ -224,4 +219,15 @@ impl Recogniser<'_> {
             };
         }
     }
+}
+
+/// Appends a paragraph's next line: Chinese joins without a space, Latin
+/// words keep one.
+fn join_line(text: &mut String, next: &str) {
+    if text.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && next.starts_with(|c: char| c.is_ascii_alphanumeric())
+    {
+        text.push(' ');
+    }
+    text.push_str(next);
 }
