@@ -392,3 +392,134 @@ proptest! {
         prop_assert!(started.elapsed() < 2 * CASE_BOUND, "{:?}", started.elapsed());
     }
 }
+
+/// The smallest drafts the words property found losing lines, kept as
+/// fixed cases: each fails on the code before its fix.
+#[test]
+fn the_drafts_the_property_found_keep_their_words() {
+    let drafts: &[(&str, &[&str])] = &[
+        // Names before a 签发人 line, and a 签发人 line met twice.
+        ("txt", &["某某县应急管理局", "签发人：张三\u{3000}李四"]),
+        (
+            "txt",
+            &[
+                "签发人：张三\u{3000}李四",
+                "签发人：张三\u{3000}李四",
+                "关于做好防汛抗旱工作的通知",
+            ],
+        ),
+        // A 信函's 印发 and 签发人 lines.
+        (
+            "txt",
+            &[
+                "某某县应急管理局",
+                "某政发〔2024〕12号",
+                "某某县人民政府办公室\u{3000}\u{3000}2024年5月21日印发",
+                "关于做好防汛抗旱工作的通知",
+            ],
+        ),
+        (
+            "txt",
+            &[
+                "签发人：张三\u{3000}李四",
+                "某某县应急管理局",
+                "某政发〔2024〕12号",
+                "为切实做好今年防汛抗旱工作，现将有关事项通知如下。",
+            ],
+        ),
+        // A byline and the title in one Markdown paragraph.
+        (
+            "md",
+            &[
+                "发布日期：2024-05-20\u{3000}来源：某某县人民政府网",
+                "关于做好防汛抗旱工作的通知",
+                "",
+                "为切实做好今年防汛抗旱工作，现将有关事项通知如下。",
+            ],
+        ),
+        // A code block inside a list item; a code span over lines.
+        (
+            "md",
+            &[
+                "- 2 -",
+                "关于做好防汛抗旱工作的通知",
+                "",
+                "\t\t某某县应急管理局\t\t",
+            ],
+        ),
+        (
+            "md",
+            &[
+                "关于做好防汛抗旱工作的通知",
+                "【打印本页】【关闭窗口】",
+                "`",
+                "[链接](x)`",
+            ],
+        ),
+        // A 抄送 paragraph that holds the text.
+        (
+            "md",
+            &[
+                "\t\t某某县应急管理局\t\t",
+                "抄送：县委办公室，县人大常委会办公室。",
+                "为切实做好今年防汛抗旱工作，确保人民群众生命财产安全，现将有关事项通知如下。",
+            ],
+        ),
+    ];
+    for (kind, lines) in drafts {
+        let path = scratch_dir().join(format!("draft.{kind}"));
+        let text = lines.join("\n");
+        std::fs::write(&path, &text).unwrap();
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        if let Err(e) = import_and_build(&path, &lines, text.len()) {
+            panic!("{}: {e}", path.display());
+        }
+    }
+    // A Word draft with one 发文字号 twice: the second is text.
+    let path = scratch_dir().join("draft.docx");
+    let number = "某政发〔2024〕12号";
+    word_file(
+        &path,
+        &[number, number, "关于做好防汛抗旱工作的通知"]
+            .map(|t| word_paragraph(t, 0, 0, ""))
+            .concat(),
+    );
+    let lines = [number, number, "关于做好防汛抗旱工作的通知"].map(str::to_string);
+    let size = std::fs::metadata(&path).unwrap().len() as usize;
+    if let Err(e) = import_and_build(&path, &lines, size) {
+        panic!("{e}");
+    }
+}
+
+/// A pasted web copy as one Markdown paragraph: its byline goes with a
+/// note, and its mark, number, title, 主送, heading, paragraphs and closing
+/// are each read as such (the heading not run into the line after it).
+#[test]
+fn a_web_copy_in_one_markdown_paragraph_keeps_its_structure() {
+    let path = scratch_dir().join("draft.md");
+    std::fs::write(
+        &path,
+        "某某县应急管理局文件\n某应急〔2024〕12号\n发布日期：2024-05-20　来源：某某县人民政府网\n关于做好防汛抗旱工作的通知\n各乡镇人民政府，县直各单位：\n为切实做好今年防汛抗旱工作，现将有关事项通知如下。\n一、加强组织领导\n各单位要落实责任，及时报告汛情。\n\n某某县应急管理局\n2024年5月20日\n",
+    )
+    .unwrap();
+    let imported = import::import(&path, &mut SourceMap::new()).unwrap();
+    let doc = &imported.doc;
+    assert_eq!(doc.number.as_deref(), Some("某应急〔2024〕12号"));
+    assert_eq!(doc.title.as_deref(), Some("关于做好防汛抗旱工作的通知"));
+    assert_eq!(doc.to.as_deref(), Some("各乡镇人民政府，县直各单位"));
+    assert_eq!(doc.signature, ["某某县应急管理局"]);
+    assert_eq!(doc.date, Some((2024, 5, 20)));
+    let files = imported.files();
+    let body = String::from_utf8_lossy(&files.iter().find(|(n, _)| n == "body.md").unwrap().1)
+        .into_owned();
+    assert!(
+        body.contains("\n# 一、加强组织领导\n\n各单位要落实责任"),
+        "{body}"
+    );
+    let notes: Vec<&str> = imported.notes.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        support::dropped_lines(notes.iter().copied()),
+        [3],
+        "{notes:#?}"
+    );
+}
