@@ -98,7 +98,13 @@ fn a_noncharacter_in_a_plan_is_dropped_with_a_warning_for_every_format() {
         s(&plan),
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stderr.contains("U+FFFE"), "{}", run.stderr);
+    // One of each in the plan, counted once (the title's words and lines
+    // repeat its text).
+    assert!(
+        run.stderr.contains("U+FFFE ×1") && run.stderr.contains("U+FFFF ×1"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("internal"), "{}", run.stderr);
     let text = std::fs::read_to_string(dir.join("plan.txt")).unwrap();
     assert!(
@@ -156,6 +162,12 @@ fn merged_output_names_drop_direction_controls() {
         .collect();
     assert!(!names.is_empty());
     assert!(names.iter().all(|n| !n.contains('\u{202E}')), "{names:?}");
+    // The clerk is told which character was replaced, and where.
+    assert!(
+        run.stderr.contains("U+202E") && run.stderr.contains("rows.csv:2"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// `check --fix` on a file, returning the file after it.
@@ -720,4 +732,25 @@ fn check_fix_keeps_every_word_and_is_idempotent_over_every_plan() {
     }
     assert!(cases >= 30, "{cases} cases");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_folder_batch_names_the_word_drafts_it_does_not_build() {
+    let dir = scratch("folder-word-drafts");
+    std::fs::write(
+        dir.join("plan.toml"),
+        "title = \"关于测试的通知\"\nbody = \"正文。\"\ndate = 2024-01-02\n",
+    )
+    .unwrap();
+    // plan.docx is the plan's own Word output; draft.docx is a clerk's draft.
+    word_file(&dir.join("plan.docx"), &paragraph("正文。"), None);
+    word_file(&dir.join("draft.docx"), &paragraph("正文。"), None);
+    let run = bounded(&["build", "--no-system-fonts", s(&dir)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("skipped 1 Word file") && run.stderr.contains("draft.docx"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("plan.docx:"), "{}", run.stderr);
 }

@@ -70,6 +70,39 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Characters replaced or dropped, with how often.
+#[derive(Default)]
+struct Tally {
+    replaced: BTreeMap<char, usize>,
+    dropped: BTreeMap<char, usize>,
+}
+
+/// Prints look-alikes as what they stand for and drops what must not print.
+fn scrub(s: &mut String, tally: &mut Tally) {
+    if s.chars().any(|c| lookalike(c).is_some()) {
+        let mut text = String::with_capacity(s.len());
+        for c in s.chars() {
+            match lookalike(c) {
+                Some(form) => {
+                    *tally.replaced.entry(c).or_default() += 1;
+                    text.push_str(&form);
+                }
+                None => text.push(c),
+            }
+        }
+        *s = text;
+    }
+    if s.chars().any(is_dropped) {
+        s.retain(|c| {
+            let drop = is_dropped(c) && c != '\r';
+            if drop {
+                *tally.dropped.entry(c).or_default() += 1;
+            }
+            !is_dropped(c)
+        });
+    }
+}
+
 /// Why a `vars` value is too large to be a placeholder value, if it is.
 pub(super) fn oversized_value(value: &toml::Value) -> Option<String> {
     let size = match value {
@@ -90,32 +123,25 @@ pub(super) fn oversized_value(value: &toml::Value) -> Option<String> {
 impl Composer<'_> {
     /// Drops the characters that must not print, reporting them once.
     pub(super) fn clean(&mut self, document: &mut Document) {
-        let mut replaced: BTreeMap<char, usize> = BTreeMap::new();
-        let mut dropped: BTreeMap<char, usize> = BTreeMap::new();
-        document.for_each_text_mut(&mut |s| {
-            if s.chars().any(|c| lookalike(c).is_some()) {
-                let mut text = String::with_capacity(s.len());
-                for c in s.chars() {
-                    match lookalike(c) {
-                        Some(form) => {
-                            *replaced.entry(c).or_default() += 1;
-                            text.push_str(&form);
-                        }
-                        None => text.push(c),
-                    }
-                }
-                *s = text;
+        let mut tally = Tally::default();
+        // A title's words and lines, and the PDF's metadata, repeat text
+        // printed elsewhere: they are cleaned, and counted once, with it.
+        let uncounted = &mut Tally::default();
+        let titles = document.title.iter_mut().chain(
+            document
+                .attachments
+                .iter_mut()
+                .filter_map(|a| a.title.as_mut()),
+        );
+        for title in titles {
+            for s in title.words.iter_mut().chain(title.lines.iter_mut()) {
+                scrub(s, uncounted);
             }
-            if s.chars().any(is_dropped) {
-                s.retain(|c| {
-                    let drop = is_dropped(c) && c != '\r';
-                    if drop {
-                        *dropped.entry(c).or_default() += 1;
-                    }
-                    !is_dropped(c)
-                });
-            }
-        });
+        }
+        scrub(&mut document.metadata.title, uncounted);
+        scrub(&mut document.metadata.author, uncounted);
+        document.for_each_text_mut(&mut |s| scrub(s, &mut tally));
+        let Tally { replaced, dropped } = tally;
         if let Some(&first) = replaced.keys().next() {
             let list: Vec<String> = replaced
                 .iter()

@@ -166,6 +166,25 @@ fn walk(
     };
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
+    let drafts = word_drafts(&paths);
+    if let Some(first) = drafts.first() {
+        notes.push(
+            Diagnostic::warning(
+                "skipped",
+                format!(
+                    "skipped {} Word file{} in {} that no plan here made, first {}: a folder is scanned for plans only",
+                    drafts.len(),
+                    if drafts.len() == 1 { "" } else { "s" },
+                    dir.display(),
+                    first.display()
+                ),
+            )
+            .hint(format!(
+                "build a Word draft by naming it (notice build {}), or turn it into a plan with notice import",
+                first.display()
+            )),
+        );
+    }
     for path in paths {
         let name = path
             .file_name()
@@ -217,6 +236,31 @@ fn walk(
             }
         }
     }
+}
+
+/// The `.docx` files among a folder's entries that are drafts, not the
+/// Word output of a plan beside them (`plan.docx` beside `plan.toml`).
+fn word_drafts(paths: &[PathBuf]) -> Vec<&PathBuf> {
+    let is_docx = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    };
+    let plan_stems: HashSet<_> = paths
+        .iter()
+        .filter(|p| has_plan_extension(p))
+        .filter_map(|p| p.file_stem())
+        .collect();
+    paths
+        .iter()
+        .filter(|p| {
+            is_docx(p)
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+        })
+        .filter(|p| p.file_stem().is_none_or(|stem| !plan_stems.contains(stem)))
+        .collect()
 }
 
 fn has_plan_extension(path: &Path) -> bool {
@@ -369,6 +413,9 @@ pub fn merge(
     let base = Job::for_plan(plan, out);
     let mut jobs = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    // Characters --name gave that a file name cannot hold, and the first row.
+    let mut replaced: BTreeSet<char> = BTreeSet::new();
+    let mut first_replaced: Option<(usize, std::ops::Range<usize>)> = None;
     for row in &table.rows {
         let number = row.number;
         let cells: BTreeMap<String, String> = headers
@@ -379,7 +426,14 @@ pub fn merge(
         let at = |d: Diagnostic| d.at(file, row.span.clone());
         let stem = match name {
             Some(template) => match Placeholders::new(Vec::new(), &cells).render_name(template) {
-                Ok(stem) => sanitize(&stem),
+                Ok(stem) => {
+                    let (clean, unsafe_chars) = sanitize(&stem);
+                    if !unsafe_chars.is_empty() {
+                        first_replaced.get_or_insert((row.line, row.span.clone()));
+                        replaced.extend(unsafe_chars);
+                    }
+                    clean
+                }
                 Err(err) => {
                     problems.push(at(Diagnostic::error(
                         "name",
@@ -424,19 +478,40 @@ pub fn merge(
             ..base.clone()
         });
     }
+    if let Some((line, span)) = first_replaced {
+        let list: Vec<String> = replaced
+            .iter()
+            .map(|c| format!("U+{:04X}", *c as u32))
+            .collect();
+        problems.push(
+            Diagnostic::warning(
+                "name",
+                format!(
+                    "--name gave characters a file name must not hold ({}), first on line {line}; each was written as _",
+                    list.join(" ")
+                ),
+            )
+            .at(file, span)
+            .hint("folder separators, control and direction characters and * ? : \" < > | are replaced in output names"),
+        );
+    }
     (jobs, problems)
 }
 
-/// An output name from a row: no folders, no control characters, no
-/// direction controls (U+202E would show `fdp.exe` as `exe.pdf`).
-fn sanitize(name: &str) -> String {
-    name.trim()
+/// An output name from a row, and the characters it had to replace: no
+/// folders, no control characters, no direction controls (U+202E would
+/// show `fdp.exe` as `exe.pdf`).
+fn sanitize(name: &str) -> (String, Vec<char>) {
+    let mut replaced = Vec::new();
+    let clean = name
+        .trim()
         .chars()
         .map(|c| {
             if c.is_control()
                 || crate::compose::hygiene::is_dropped(c)
                 || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
             {
+                replaced.push(c);
                 '_'
             } else {
                 c
@@ -444,7 +519,8 @@ fn sanitize(name: &str) -> String {
         })
         .collect::<String>()
         .trim_matches('.')
-        .to_string()
+        .to_string();
+    (clean, replaced)
 }
 
 #[cfg(test)]
