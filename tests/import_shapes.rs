@@ -801,3 +801,25 @@ fn a_stray_line_after_the_closing_is_body_text_with_a_note() {
     }
     assert!(seen >= 3, "{seen} drafts");
 }
+
+/// An attachment the 附件说明 lists and the draft lacks is noted on the
+/// 附件说明's own line, wherever that line is (before: "line 0").
+#[test]
+fn a_listed_attachment_the_draft_lacks_is_noted_on_the_list_line() {
+    let dir = scratch("import-listed-missing");
+    for (before, lead) in [(0, ""), (2, "某某县人民政府文件\n某府发〔2024〕3号\n")] {
+        let path = dir.join(format!("lead{before}.txt"));
+        let text = format!(
+            "{lead}关于印发防汛工作方案的通知\n各乡镇人民政府：\n现将《防汛工作方案》印发给你们，请认真贯彻执行。\n附件：1.防汛工作方案\n      2.值班安排表\n某某县人民政府\n2024年5月20日\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        let notes = import(&path, &dir.join(format!("out{before}")));
+        let list_line = before + 4;
+        for title in ["防汛工作方案", "值班安排表"] {
+            assert!(
+                notes.contains(&format!("line {list_line}: the 附件说明 lists “{title}”")),
+                "{title} on line {list_line}: {notes}"
+            );
+        }
+    }
+}

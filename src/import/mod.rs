@@ -9,6 +9,7 @@ pub mod draft;
 pub mod emit;
 pub mod repair;
 pub mod structure;
+mod unplaced;
 
 use std::path::{Path, PathBuf};
 
@@ -150,8 +151,9 @@ pub fn import(path: &Path, sources: &mut SourceMap) -> Result<Imported, Failed> 
     }
     // Markdown paragraphs are already whole; text and Word drafts pasted
     // from the web carry its hard wraps.
-    let doc =
+    let mut doc =
         structure::Recogniser::new(&lines, &mut notes, kind != Some(Kind::Markdown)).recognise();
+    unplaced::keep_unplaced(&lines, &mut doc, &mut notes);
     within_limits(&doc, path)?;
     diagnostics.extend(notes.into_diagnostics(path));
     Ok(Imported {

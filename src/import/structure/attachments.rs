@@ -83,6 +83,7 @@ impl Recogniser<'_> {
                     end += 1;
                 }
                 doc.listed = list_titles(items);
+                self.listed_at = lines[at].at;
                 self.notes.add(lines[at].at, "the enclosed document's 附件说明 is printed after the notice's body, where GB/T 9704 puts it");
                 body_end = at;
                 after_list = end..section.end;
@@ -177,8 +178,7 @@ impl Recogniser<'_> {
                     attachments.push(attachment);
                 }
                 None => {
-                    let at = lines.get(from).map_or(0, |l| l.at);
-                    self.notes.add(at, format!("the 附件说明 lists “{listed}”, which is not in the draft: it gets a page with its title; add its `body_file` or `csv`"));
+                    self.notes.add(self.listed_at, format!("the 附件说明 lists “{listed}”, which is not in the draft: it gets a page with its title; add its `body_file` or `csv`"));
                     attachments.push(Attachment {
                         label: String::new(),
                         title: listed.clone(),

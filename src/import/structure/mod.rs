@@ -173,7 +173,7 @@ fn is_element_line(t: &str) -> bool {
         || NAMES.is_match(t)
 }
 
-fn parse_date(t: &str) -> Option<(u16, u8, u8)> {
+pub(in crate::import) fn parse_date(t: &str) -> Option<(u16, u8, u8)> {
     if let Some(c) = DATE.captures(t) {
         // `\d` is any decimal digit: `２０２４` too.
         let number = |s: &str| -> Option<u32> {
@@ -246,6 +246,8 @@ pub struct Recogniser<'a> {
     /// Headings of the current body that end in `。` on a line of their own
     /// (block index, line).
     standalone: Vec<(usize, usize)>,
+    /// The draft line of the 附件说明, for notes on what it lists.
+    listed_at: usize,
 }
 
 impl<'a> Recogniser<'a> {
@@ -260,6 +262,7 @@ impl<'a> Recogniser<'a> {
             joins_wrapped,
             indent_marks_paragraphs,
             standalone: Vec::new(),
+            listed_at: 0,
         }
     }
 
@@ -322,6 +325,7 @@ impl<'a> Recogniser<'a> {
                 k += 1;
             }
             doc.listed = list_titles(items);
+            self.listed_at = lines[end].at;
             if doc.listed.is_empty() {
                 // `附件：` naming nothing is not a 附件说明: what follows
                 // reads it as an attachment's label, or keeps its line.
