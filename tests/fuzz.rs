@@ -389,3 +389,100 @@ fn rand_suffix() -> u64 {
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
 }
+
+// ------------------------------------------------------ check --fix, generated
+
+/// The text twin of the plan at `path`, if it composes without an error.
+fn twin_of(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut sources = SourceMap::new();
+    let loaded = plan::parse(path, bytes, &mut sources).ok()?;
+    let composed = compose::compose(
+        &loaded,
+        &compose::Settings::default(),
+        &mut sources,
+        &mut Vec::new(),
+    )
+    .ok()?;
+    Some(txt::render(&composed.document))
+}
+
+/// Chinese text with what `check --fix` repairs: half-width punctuation,
+/// spaces between 汉字, straight quotes, full-width digits, and syntax it
+/// must leave alone (placeholders, links, code).
+fn damaged_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => "[通知如下各单位要高度重视认真落实]{1,8}",
+            2 => prop::sample::select(&[",", ".", ":", ";", "(", ")", " ", "\"", "'", "１２", "，", "。"][..]).prop_map(str::to_string),
+            1 => prop::sample::select(&["[链接](http://a.cn/x,y)", "`a, b`", "{{ 单位 }}", "2024年3月1日", "第1条"][..]).prop_map(str::to_string),
+        ],
+        1..12,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// 汉字 in order: what a fix must keep (it repairs punctuation and spaces).
+fn han(text: &str) -> String {
+    text.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Issue 23: a generated plan (TOML, or Markdown with front matter) that
+    /// builds before `check --fix` builds after it, with the same words, and
+    /// a second fix changes nothing.
+    #[test]
+    fn check_fix_keeps_generated_plans_building_with_their_words(
+        title in damaged_text(),
+        to in damaged_text(),
+        md in markdown_of(damaged_text().boxed()),
+        extra in plan_text(),
+        front_matter in any::<bool>(),
+        attachment in prop::option::of(markdown_of(damaged_text().boxed())),
+    ) {
+        // Most plans build: the keys every plan has, then random ones (a
+        // repeated key is a TOML error, and such a plan is skipped).
+        let mut plan = format!(
+            "title = {}\nto = {}\ndate = 2024-01-02\n",
+            toml::Value::String(title),
+            toml::Value::String(to)
+        );
+        if !front_matter {
+            plan.push_str(&format!("body = {}\n", toml::Value::String(md.clone())));
+        }
+        if extra.len() % 3 == 0 {
+            plan.push_str(&extra);
+        }
+        if let Some(a) = attachment {
+            plan.push_str(&format!("\n[[attachments]]\ntitle = \"实施方案\"\nbody = {}\n", toml::Value::String(a)));
+        }
+        let dir = std::env::temp_dir().join(format!("notice-fuzz-fix-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = if front_matter {
+            let path = dir.join("notice.md");
+            std::fs::write(&path, format!("+++\n{plan}\n+++\n{md}")).unwrap();
+            path
+        } else {
+            let path = dir.join("plan.toml");
+            std::fs::write(&path, &plan).unwrap();
+            path
+        };
+        let Some(before) = twin_of(&path) else {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Ok(());
+        };
+        let fixed = notice::lint::fix::fix_plan(&path);
+        prop_assert!(fixed.is_ok(), "fix refused a plan that builds: {:?}", fixed.err().map(|f| f.0));
+        let after = twin_of(&path);
+        prop_assert!(after.is_some(), "the plan no longer builds after fix:\n{}", std::fs::read_to_string(&path).unwrap());
+        prop_assert_eq!(han(&before), han(&after.unwrap()));
+        let once = std::fs::read(&path).unwrap();
+        let _ = notice::lint::fix::fix_plan(&path);
+        prop_assert_eq!(once, std::fs::read(&path).unwrap(), "a second fix changed the plan");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -284,6 +284,30 @@ pub fn repair_text(text: &str) -> Repaired {
 /// [`repair_text`] with a quotation opened on an earlier line of the same
 /// paragraph (`open_quote`); returns whether one is still open after it.
 pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
+    let (mut out, open_after) = repair_pass(text, open_quote);
+    // One repair can make another due (a quote made “ makes the space
+    // before it one beside Chinese), so a changed line is repaired again
+    // until it holds: `check --fix` run twice changes nothing the second
+    // time. Each pass only removes or replaces, so few are needed.
+    for _ in 0..4 {
+        if out.text == text {
+            break;
+        }
+        let (again, _) = repair_pass(&out.text, open_quote);
+        if again.text == out.text {
+            break;
+        }
+        out.spaces += again.spaces;
+        out.punctuation += again.punctuation;
+        out.quotes += again.quotes;
+        out.digits += again.digits;
+        out.text = again.text;
+    }
+    (out, open_after)
+}
+
+/// One pass of [`repair_text_from`].
+fn repair_pass(text: &str, open_quote: bool) -> (Repaired, bool) {
     let mut out = Repaired::default();
     let mut open_quote = open_quote;
     if !text.chars().any(is_han) {

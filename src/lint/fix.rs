@@ -206,6 +206,12 @@ fn dir_or_here(dir: &Path) -> &Path {
 
 /// Markup inside a line: placeholders, template tags, code spans, link
 /// targets and HTML tags.
+/// The markers that open a Markdown list item or quotation, nested too.
+static BLOCK_MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(?:[ ]{0,3}(?:>[ ]?|[-*+][ ]+|[0-9]{1,9}[.)][ ]+))+")
+        .expect("valid pattern")
+});
+
 static MARKUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\{\{.*?\}\}|\{%.*?%\}|`[^`]*`|\]\([^)]*\)|<[^>]*>").expect("valid pattern")
 });
@@ -317,9 +323,14 @@ fn fix_markdown(
             out.push_str(line);
             continue;
         }
+        // A list item's or a quotation's marker is syntax: only the words
+        // after it are repaired (`1. ：` must keep its space).
+        let (marker, body) = body.split_at(BLOCK_MARKER.find(body).map_or(0, |m| m.end()));
+        out.push_str(marker);
         if is_markup(body) && is_markup(&MARKUP.replace_all(body, "")) {
             // Markup this line does not close: left as it is.
-            out.push_str(line);
+            out.push_str(body);
+            out.push_str(end);
             continue;
         }
         if is_markup(body) {
@@ -373,6 +384,15 @@ fn fix_markdown(
             }
         }
         let r = repair_text(&fixed);
+        // A repair that would make the line another block (`１２. 度` a
+        // list item, `# １２.度` a heading numbered 12.) is not a repair of
+        // its words: the line is left as it is.
+        if block_kind(&r.text) != block_kind(&fixed) {
+            changed |= fixed != body;
+            out.push_str(&fixed);
+            out.push_str(end);
+            continue;
+        }
         for what in describe(&r) {
             fixes.push(Fix {
                 file: path.to_path_buf(),
@@ -385,4 +405,15 @@ fn fix_markdown(
         out.push_str(end);
     }
     changed.then_some(out)
+}
+
+/// What Markdown makes of a line's start: a list or quotation marker, and a
+/// heading's explicit number (its level).
+fn block_kind(line: &str) -> (bool, Option<u8>) {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    let heading = (1..=4).contains(&hashes) && line[hashes..].starts_with(' ');
+    let number = heading
+        .then(|| explicit_number(line[hashes..].trim_start()).map(|n| n.level))
+        .flatten();
+    (BLOCK_MARKER.is_match(line), number)
 }
