@@ -66,9 +66,42 @@ enum Enclosure {
     Enclosed,
 }
 
+/// A web page's lines above the 公文's first line.
+#[derive(Clone, Copy)]
+enum SiteHead {
+    None,
+    /// A government site's metadata table (`索引号：…`, `发文机关：…`).
+    Metadata,
+    /// `下载地址：点击此处下载`, `今天是：…`, a page's buttons.
+    Labels,
+    /// The organisation the title opens with, above it (`某某县人民政府`
+    /// over `某某县人民政府办公室关于…`).
+    Organisation,
+}
+
+/// Where a draft with no 版头 gives its 发文字号.
+#[derive(Clone, Copy)]
+enum NumberAt {
+    Nowhere,
+    /// In brackets on the line under the title.
+    Under,
+    /// In brackets after the title, on its line.
+    After,
+}
+
 struct Shape {
     header: Header,
     title: TitleShape,
+    site: SiteHead,
+    number_at: NumberAt,
+    /// A law site's copy: under the title, the issuer on a line of its
+    /// own (perhaps with its province) and the title again.
+    law_site: bool,
+    /// The title opens `A、B印发《…》` rather than `A、B关于印发《…》`.
+    issued_without_guanyu: bool,
+    /// How the Chinese-numeral year writes its zero: 〇, ○, a letter O or
+    /// a digit 0 (as typed in real drafts).
+    zero: char,
     byline: bool,
     pad: Pad,
     joint_signature: bool,
@@ -124,6 +157,45 @@ fn draft(n: usize, shape: &Shape) -> Draft {
     let mut keys = Vec::new();
     let number = format!("{prefix}〔2024〕{}号", n + 3);
     let joint = matches!(shape.header, Header::Joint) || shape.joint_signature;
+    match shape.site {
+        SiteHead::None => {}
+        SiteHead::Metadata => {
+            for l in [
+                format!("索引号：11532323/2024-00{n:03}　　主题分类：综合政务"),
+                format!("发文机关：{office}"),
+                format!("成文日期：2024年3月{}日", n % 28 + 1),
+                "发布日期：2024年3月20日".to_string(),
+            ] {
+                line(&mut text, &mut expected, &l, false);
+            }
+            line(&mut text, &mut expected, "", false);
+        }
+        SiteHead::Labels => {
+            line(&mut text, &mut expected, "登陆注册", false);
+            line(&mut text, &mut expected, "下载地址：点击此处下载", false);
+            line(&mut text, &mut expected, "", false);
+        }
+        SiteHead::Organisation => {
+            // The part of the office before its last unit: 某某县人民政府.
+            let parent = office
+                .strip_suffix("办公室")
+                .or_else(|| office.strip_suffix("局"))
+                .or_else(|| office.strip_suffix("厅"))
+                .unwrap_or(office);
+            let parent = if parent.ends_with("政府") {
+                parent.to_string()
+            } else {
+                format!(
+                    "{}人民政府",
+                    &parent[..parent.char_indices().nth(3).unwrap().0]
+                )
+            };
+            if office.starts_with(&parent) && office != parent {
+                line(&mut text, &mut expected, &parent, false);
+                line(&mut text, &mut expected, "", false);
+            }
+        }
+    }
     match shape.header {
         Header::None => {}
         Header::Mark => {
@@ -156,7 +228,11 @@ fn draft(n: usize, shape: &Shape) -> Draft {
         office.to_string()
     };
     let kind = if matches!(shape.enclosure, Enclosure::Enclosed | Enclosure::Listed(..)) {
-        format!("关于印发《{doc}》的通知")
+        if shape.issued_without_guanyu {
+            format!("印发《{doc}》的通知")
+        } else {
+            format!("关于印发《{doc}》的通知")
+        }
     } else {
         format!(
             "关于做好第{}批{}工作的通知",
@@ -165,7 +241,25 @@ fn draft(n: usize, shape: &Shape) -> Draft {
         )
     };
     let title = format!("{issuers}{kind}");
+    // Only a draft with no 版头 gives its number by the title.
+    let number_at = match shape.header {
+        Header::None => shape.number_at,
+        _ => NumberAt::Nowhere,
+    };
+    // The twin prints the number in the 版头, above the title.
+    let title_at = expected.len();
     match shape.title {
+        TitleShape::OneLine if matches!(number_at, NumberAt::After) => {
+            line(
+                &mut text,
+                &mut expected,
+                &format!("{title}（{number}）"),
+                false,
+            );
+            expected.push(number.clone());
+            expected.push(title.clone());
+            keys.push(format!("number = \"{number}\""));
+        }
         TitleShape::OneLine => line(&mut text, &mut expected, &title, true),
         TitleShape::TwoLines => {
             let cut = title
@@ -194,6 +288,24 @@ fn draft(n: usize, shape: &Shape) -> Draft {
                 true,
             );
         }
+    }
+    if shape.law_site {
+        line(&mut text, &mut expected, "", false);
+        let issuer_line = if n.is_multiple_of(2) {
+            format!("某某省{office}")
+        } else {
+            office.to_string()
+        };
+        line(&mut text, &mut expected, &issuer_line, false);
+        line(&mut text, &mut expected, "", false);
+        line(&mut text, &mut expected, &title, false);
+    }
+    if matches!(number_at, NumberAt::Under)
+        || (matches!(number_at, NumberAt::After) && !matches!(shape.title, TitleShape::OneLine))
+    {
+        line(&mut text, &mut expected, &format!("（{number}）"), false);
+        expected.insert(title_at, number.clone());
+        keys.push(format!("number = \"{number}\""));
     }
     keys.push(format!("title = \"{title}\""));
     if joint {
@@ -273,11 +385,12 @@ fn draft(n: usize, shape: &Shape) -> Draft {
             format!("{}{}", TENS[v / 10], ONES[v % 10])
         };
         text.push_str(&format!(
-            "{}二〇二四年{}月{}日{}\n",
+            "{}二{z}二四年{}月{}日{}\n",
             pad(p, 13),
             digits(month),
             digits(day),
-            pad(p, 1)
+            pad(p, 1),
+            z = shape.zero
         ));
     } else {
         text.push_str(&format!(
@@ -393,6 +506,12 @@ fn draft(n: usize, shape: &Shape) -> Draft {
     }
 }
 
+/// Whether shape `i` names joint issuers in its title (no mark, 署名 of
+/// two): a law site's issuer line names one of them.
+fn joint_in_title(i: usize) -> bool {
+    i.is_multiple_of(4) && i % 3 == 1
+}
+
 fn shapes() -> Vec<Shape> {
     let headers = [Header::None, Header::Mark, Header::Joint, Header::Up];
     let titles = [
@@ -425,6 +544,16 @@ fn shapes() -> Vec<Shape> {
         .map(|i| Shape {
             header: headers[i % 4],
             title: titles[(i / 4) % 4],
+            site: [
+                SiteHead::None,
+                SiteHead::Metadata,
+                SiteHead::Labels,
+                SiteHead::Organisation,
+            ][(i / 3) % 4],
+            number_at: [NumberAt::Nowhere, NumberAt::Under, NumberAt::After][(i / 6) % 3],
+            issued_without_guanyu: i % 9 == 4,
+            law_site: i.is_multiple_of(4) && !i.is_multiple_of(8) && !joint_in_title(i),
+            zero: ['〇', '○', 'O', '0'][(i / 5) % 4],
             byline: i % 7 == 3,
             pad: pads[(i / 2) % 5],
             // Joint issuers in the mark, or (no mark) only in the title

@@ -66,7 +66,7 @@ pub fn is_chinese_full_stop(chars: &[char], k: usize) -> bool {
 
 /// Lines a web page puts around a reprinted text.
 fn is_banner(text: &str) -> bool {
-    const MARKS: [&str; 12] = [
+    const MARKS: [&str; 15] = [
         "来源:",
         "来源：",
         "时间:",
@@ -74,13 +74,37 @@ fn is_banner(text: &str) -> bool {
         "发布时间",
         "浏览次数",
         "阅读次数",
+        "访问次数",
         "点击数",
         "字号：",
         "【字体",
         "欢迎来到",
         "供大家参考",
+        "视力保护色",
+        "组配分类",
     ];
-    MARKS.iter().any(|m| text.contains(m)) || text.contains("小编") || is_breadcrumb(text)
+    // A site's own labels and buttons, opening a short line: in prose
+    // these words are text (`下载地址为…`).
+    const LINES: [&str; 11] = [
+        "下载地址：",
+        "下载地址:",
+        "索引号",
+        "浏览量",
+        "主题分类",
+        "登陆注册",
+        "登录注册",
+        "设为首页",
+        "加入收藏",
+        "收藏本站",
+        "今天是",
+    ];
+    MARKS.iter().any(|m| text.contains(m))
+        || DOC_SITE_PART.is_match(text)
+        || LINES
+            .iter()
+            .any(|m| text.trim_start().starts_with(m) && text.chars().count() <= 60)
+        || text.contains("小编")
+        || is_breadcrumb(text)
 }
 
 /// A site's navigation trail: `首页 > 政务公开 > 通知公告`.
@@ -171,6 +195,35 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
             break;
         }
     }
+    // A site's metadata table above the text (`索引号：…`, `发文机关：…`,
+    // `标题：…`), with the stray lines around it. A 纪要's own `时间：`,
+    // `地点：` lines are not a site's: two of the labels must be.
+    let run = lines
+        .iter()
+        .take(24)
+        .take_while(|l| {
+            // The 公文's own 版头 line (`某发〔2024〕6号　签发人：…`) ends it.
+            !l.text.contains("签发人")
+                && (labelled(&l.text)
+                    || is_banner(&l.text)
+                    || !l.text.chars().any(is_han)
+                    || l.text.contains("编辑"))
+        })
+        .count();
+    let site_labels = lines[..run]
+        .iter()
+        .filter(|l| {
+            SITE_LABELS
+                .iter()
+                .any(|s| l.text.trim_start().starts_with(s))
+        })
+        .count();
+    if site_labels >= 2 && run < lines.len() {
+        for line in &lines[..run] {
+            notes.add(line.at, "dropped a web page's metadata line");
+        }
+        lines.drain(..run);
+    }
     // An editor's remark.
     lines.retain(|line| {
         let remark = EDITOR_REMARK.is_match(&line.text);
@@ -201,14 +254,51 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
     }
 }
 
+/// A document site's numbering of the copies on a page (`第一篇：…`).
+static DOC_SITE_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第[一二三四五六七八九十0-9]{1,3}篇\s*[:：]").expect("valid pattern")
+});
+
+/// Labels of a government site's metadata table about a text.
+const SITE_LABELS: [&str; 12] = [
+    "索引号",
+    "主题分类",
+    "发文机关",
+    "成文日期",
+    "发布日期",
+    "发文字号",
+    "标题",
+    "主题词",
+    "文号",
+    "发布机构",
+    "信息分类",
+    "生成日期",
+];
+
 static EDITOR_REMARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[（(]\s*(本文有删减|有删节|略|此处有删节)\s*[）)]$").expect("valid pattern")
 });
+
+/// A `标签：值` line (`发文机关：国务院`, a site's `信息分类：…`): a colon
+/// outside 《》 and quotation marks. A title has none.
+pub fn labelled(t: &str) -> bool {
+    let mut depth = 0i32;
+    for c in t.chars() {
+        match c {
+            '《' | '“' | '「' | '〈' => depth += 1,
+            '》' | '”' | '」' | '〉' => depth -= 1,
+            '：' | ':' if depth <= 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
 
 /// A line of the 公文 itself above a web page's byline: its mark, number
 /// or title.
 fn is_document_line(text: &str) -> bool {
     !is_banner(text)
+        && (!labelled(text) || text.contains("签发人"))
         && (DOCUMENT_KIND.is_match(text)
             || text.ends_with("文件")
             || text.ends_with('号')

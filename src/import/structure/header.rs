@@ -90,6 +90,12 @@ impl Recogniser<'_> {
                     || doc.format == Some(DocumentFormat::Minutes) && MINUTES_NUMBER.is_match(t))
             {
                 doc.number = Some(t.split_whitespace().collect());
+            } else if doc.mark.as_deref() == Some(t) && doc.number.is_none() {
+                // A web copy repeats the mark (its page heading, then the text).
+                self.notes.add(
+                    line.at,
+                    "dropped a repeated 发文机关标志 line (a web copy's)",
+                );
             } else if t == "文件" && !pending.is_empty() {
                 doc.mark_issuers = std::mem::take(&mut pending);
                 doc.format = Some(DocumentFormat::File);
@@ -101,6 +107,17 @@ impl Recogniser<'_> {
             {
                 let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
                 if t.ends_with("文件") && chars(t) > 2 {
+                    // A site's header above the mark names the organisation
+                    // the mark opens with (`某县人民政府` over
+                    // `某县人民政府办公室文件`).
+                    if let [parent] = pending.as_slice()
+                        && t.starts_with(parent.as_str())
+                        && let Some(k) = lines[..i].iter().rposition(|l| l.text == *parent)
+                    {
+                        self.notes.add(lines[k].at, "dropped a line naming the organisation the mark opens with (a web page's header)");
+                        pending.clear();
+                        before_pending = None;
+                    }
                     doc.mark = Some(t.to_string());
                     doc.format = Some(DocumentFormat::File);
                 } else if t.ends_with('令') && ORDER_NUMBER.is_match(next) {
@@ -169,12 +186,37 @@ impl Recogniser<'_> {
         // A Markdown draft's first `#` heading without a number is its title.
         let markdown_title =
             |l: &Line| i == 0 && l.heading == Some(1) && explicit_number(&l.text).is_none();
-        let Some(first) = lines.get(i).filter(|l| title_like(l) || markdown_title(l)) else {
+        // A title opens with words: not a site's number (`625800000006`).
+        let worded = |l: &Line| {
+            l.text
+                .chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+                >= 2
+        };
+        let Some(first) = lines
+            .get(i)
+            .filter(|l| (title_like(l) && worded(l)) || markdown_title(l))
+        else {
             return i;
         };
         if markdown_title(first) {
             doc.title = Some(first.text.clone());
             return i + 1;
+        }
+        // A site's header above the title names the organisation the
+        // title opens with (`某县人民政府` over `某县人民政府办公室关于…`).
+        if ORGANISATION.is_match(&first.text)
+            && let Some(next) = lines.get(i + 1)
+            && title_like(next)
+            && title_opening(&next.text)
+                .is_some_and(|o| o.starts_with(first.text.as_str()) && o.len() > first.text.len())
+        {
+            self.notes.add(
+                first.at,
+                "dropped a line naming the organisation the title opens with (a web page's header)",
+            );
+            return self.title(doc, i + 1);
         }
         let has_header = doc.mark.is_some() || doc.number.is_some() || !doc.mark_issuers.is_empty();
         let next = lines.get(i + 1);
@@ -212,9 +254,18 @@ impl Recogniser<'_> {
             let end = (i..(i + 3).min(lines.len()))
                 .take_while(|&k| title_like(&lines[k]))
                 .find(|&k| DOCUMENT_KIND.is_match(&lines[k].text));
+            // What may follow a whole title: the body, a 主送, a number, or
+            // a web copy's issuer line or title again.
             let after_is_body = |k: usize| {
                 lines.get(k + 1).is_none_or(|a| {
-                    !title_like(a) || a.text.ends_with('：') || NUMBER.is_match(&a.text)
+                    let whole: String = std::iter::once(title.as_str())
+                        .chain(lines[i..=k].iter().map(|l| l.text.as_str()))
+                        .collect();
+                    !title_like(a)
+                        || a.text.ends_with('：')
+                        || NUMBER.is_match(&a.text)
+                        || (ORGANISATION.is_match(&a.text) && title_opening(&a.text).is_none())
+                        || similar(&whole, &a.text) >= 0.7
                 })
             };
             let Some(end) = end.filter(|&k| after_is_body(k)) else {
@@ -264,13 +315,14 @@ impl Recogniser<'_> {
     }
 }
 
-/// A space between two whole organisation names, both before `关于`.
+/// A space between two whole organisation names, both before the title's
+/// `关于` (or `印发`, `转发`).
 fn separates_issuers(before: &str, rest: &[char]) -> bool {
-    if before.contains("关于") {
+    if title_opening(before).is_some() {
         return false;
     }
     let rest: String = rest.iter().collect();
-    let Some(end) = rest.find("关于") else {
+    let Some(end) = title_opening(&rest).map(str::len) else {
         return false;
     };
     let next = rest[..end].split_whitespace().next().unwrap_or("");

@@ -14,7 +14,7 @@ use regex::Regex;
 
 use super::Notes;
 use super::draft::{Face, Line};
-use super::repair::{DOCUMENT_KIND, ORGANISATION};
+use super::repair::{DOCUMENT_KIND, ORGANISATION, labelled};
 use crate::compose::numbering::explicit_number;
 use crate::gbt9704::{DocumentFormat, heading_number};
 
@@ -95,7 +95,7 @@ static DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"));
 static CHINESE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$",
+        r"^([〇○零一二三四五六七八九OoＯ0０]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$",
     )
 });
 static ATTACHMENT_LIST: LazyLock<Regex> = LazyLock::new(|| re(r"^附\s*件\s*[:：]\s*(.*)$"));
@@ -160,6 +160,8 @@ fn title_like(line: &Line) -> bool {
         && !t.ends_with(['。', '；', '，', '：', ':', '！', '？'])
         && !numbered(t)
         && !is_element_line(t)
+        && !labelled(t)
+        && number_of(t).is_none()
 }
 
 /// Lines that start an element after the body.
@@ -196,7 +198,8 @@ pub(in crate::import) fn parse_date(t: &str) -> Option<(u16, u8, u8)> {
     let year: String = c[1]
         .chars()
         .map(|ch| match ch {
-            '〇' | '○' | '零' => '0',
+            // A draft's zero is often a letter O or a digit 0 typed for 〇.
+            '〇' | '○' | '零' | 'O' | 'o' | 'Ｏ' | '0' | '０' => '0',
             d => char::from_digit(
                 "零一二三四五六七八九"
                     .chars()
@@ -213,6 +216,12 @@ pub(in crate::import) fn parse_date(t: &str) -> Option<(u16, u8, u8)> {
 
 /// The 发文字号 in the standard's form: 六角括号, no 第, no leading zeros.
 pub fn number_of(t: &str) -> Option<String> {
+    // A web copy sets it in brackets under the title: `（某府发〔2024〕3号）`.
+    let t = t.trim();
+    let t = match (t.strip_prefix(['(', '（']), t.ends_with([')', '）'])) {
+        (Some(inner), true) => inner.trim_end_matches([')', '）']).trim(),
+        _ => t,
+    };
     let c = NUMBER.captures(t)?;
     Some(format!("{}〔{}〕{}号", &c["prefix"], &c["year"], &c["seq"]))
 }
@@ -271,6 +280,45 @@ impl<'a> Recogniser<'a> {
         let mut doc = Doc::default();
         let mut i = self.header(&mut doc);
         i = self.title(&mut doc, i);
+        // A web copy's lines between its title and the text: the issuer
+        // alone on a line, and the title again (law sites print both).
+        while let (Some(title), Some(line)) = (&doc.title, lines.get(i)) {
+            let issuer_line = ORGANISATION.is_match(&line.text)
+                && chars(&line.text) >= 2
+                && title_opening(title).is_some_and(|o| {
+                    // Perhaps with its province (`河南省濮阳市人民政府办公室`).
+                    chars(o) >= 2 && (o.contains(line.text.as_str()) || line.text.ends_with(o))
+                });
+            let repeated = title_like(line) && similar(title, &line.text) >= 0.7;
+            if issuer_line {
+                self.notes.add(
+                    line.at,
+                    "dropped a line under the title naming its issuer (a web copy's)",
+                );
+            } else if repeated {
+                self.notes.add(
+                    line.at,
+                    "dropped a repeated title line (the earlier one is kept)",
+                );
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        // A 发文字号 after the title, in brackets (`…的通知（某办发〔2017〕2号）`).
+        if doc.number.is_none()
+            && let Some(title) = &doc.title
+            && let Some(open) = title.rfind(['(', '（'])
+            && let Some(number) = number_of(&title[open..])
+        {
+            let at = lines[i.saturating_sub(1)].at;
+            self.notes.add(
+                at,
+                format!("read “{}” after the title as its 发文字号", &title[open..]),
+            );
+            doc.title = Some(title[..open].trim_end().to_string());
+            doc.number = Some(number);
+        }
         // A 发文字号 under the title (web reprints put it there).
         if doc.number.is_none()
             && let Some(n) = lines.get(i).and_then(|l| number_of(&l.text))
@@ -282,6 +330,8 @@ impl<'a> Recogniser<'a> {
             && doc.format != Some(DocumentFormat::Order)
             && line.cells.is_none()
             && (line.text.ends_with('：') || line.text.ends_with(':'))
+            // One colon, at the end: `索引号：…成文日期：` is a site's table.
+            && !line.text.trim_end_matches(['：', ':']).contains(['：', ':'])
             && !(self.indent_marks_paragraphs && line.indented)
             && chars(&line.text) <= 120
             && !line.text.contains('。')
@@ -473,8 +523,18 @@ impl<'a> Recogniser<'a> {
 /// it, some 26 characters each, and names wrap early.
 const CC_CHARS: usize = 400;
 
+/// What opens a title before its `关于`, `印发` or `转发`, whichever comes
+/// first (`A、B关于…`, `A B印发…`, `A转发B关于…`): its issuers, if any.
+pub(super) fn title_opening(title: &str) -> Option<&str> {
+    let at = ["关于", "印发", "转发"]
+        .iter()
+        .filter_map(|w| title.find(w))
+        .min()?;
+    Some(&title[..at])
+}
+
 /// The issuers of a draft with no 发文机关标志: the organisations before the
-/// title's `关于` (`A、B关于…`), else those of the 署名.
+/// title's `关于`, `印发` or `转发`, else those of the 署名.
 pub fn issuers_without_mark(doc: &Doc) -> Vec<String> {
     let organisations = |names: Vec<String>| {
         (!names.is_empty()
@@ -484,7 +544,7 @@ pub fn issuers_without_mark(doc: &Doc) -> Vec<String> {
         .then_some(names)
     };
     let from_title = doc.title.as_deref().and_then(|t| {
-        let (before, _) = t.split_once("关于")?;
+        let before = title_opening(t)?;
         let names = before
             .split(['、', ' ', '\u{3000}'])
             .filter(|n| !n.is_empty());
@@ -505,10 +565,28 @@ fn signature_lines(lines: &[Line]) -> Vec<String> {
                 .split(&l.text)
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_string)
+                .flat_map(split_organisations)
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Joint issuers a web copy set apart by one space (`甲市人民政府 甲市中级
+/// 人民法院`): one name each, when every part is an organisation.
+fn split_organisations(name: &str) -> Vec<String> {
+    let parts: Vec<&str> = name
+        .split([' ', '\u{a0}', '\u{3000}'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > 1
+        && parts
+            .iter()
+            .all(|p| ORGANISATION.is_match(p) && chars(p) >= 4)
+    {
+        parts.into_iter().map(str::to_string).collect()
+    } else {
+        vec![name.to_string()]
+    }
 }
 
 /// Two ems or more of spaces (an ideographic space is one, a space or a
