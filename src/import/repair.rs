@@ -396,8 +396,27 @@ pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
     (out, open_after)
 }
 
+/// A clause's or section's number and the space after it, which the
+/// standard's own layout keeps (`第一条　为…`, `1.1 编制目的`).
+static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:第[零〇一二三四五六七八九十百千0-9]+[条章节款]|[0-9]+(?:\.[0-9]+)+)[ \u{a0}\u{3000}]+")
+        .expect("valid pattern")
+});
+
 /// One pass of [`repair_text_from`].
 fn repair_pass(text: &str, open_quote: bool) -> (Repaired, bool) {
+    if let Some(m) = SECTION_NUMBER.find(text)
+        && m.end() < text.len()
+    {
+        let (mut out, open) = repair_words(&text[m.end()..], open_quote);
+        out.text = format!("{}{}", m.as_str(), out.text);
+        return (out, open);
+    }
+    repair_words(text, open_quote)
+}
+
+/// [`repair_pass`] on text that opens with no section number.
+fn repair_words(text: &str, open_quote: bool) -> (Repaired, bool) {
     let mut out = Repaired::default();
     let mut open_quote = open_quote;
     if !text.chars().any(is_han) {
@@ -612,6 +631,21 @@ mod tests {
         assert_eq!(repair_text("思想 and 总书记").text, "思想 and 总书记");
         // Ideographic spaces between names are the clerk's.
         assert_eq!(repair_text("签发人：张三　李四").text, "签发人：张三　李四");
+    }
+
+    #[test]
+    fn the_space_after_a_clause_or_section_number_stays() {
+        for (line, kept) in [
+            (
+                "第一条 为规范管理，制定本办法。",
+                "第一条 为规范管理，制定本办法。",
+            ),
+            ("第三章　总 则", "第三章　总则"),
+            ("1.1 编制目的", "1.1 编制目的"),
+            ("2.3 应急指挥 机构职责", "2.3 应急指挥机构职责"),
+        ] {
+            assert_eq!(repair_text(line).text, kept);
+        }
     }
 
     #[test]
