@@ -660,32 +660,47 @@ fn audit_drafts_land_in_their_keys() {
 #[test]
 fn an_order_from_text() {
     let dir = scratch("import-order");
-    let draft = dir.join("ling.txt");
-    std::fs::write(
-        &draft,
-        "中华人民共和国国务院令\n第７８６号\n\n《城市公共交通条例》已经2024年9月14日国务院第41次常务会议通过，现予公布，自2024年12月1日起施行。\n\n总理　李强\n2024年10月17日\n",
-    )
-    .unwrap();
-    let notes = import(&draft, &dir.join("out"));
-    assert!(
-        notes.contains("Arabic numerals"),
-        "the digits are noted: {notes}"
-    );
-    let plan = std::fs::read_to_string(dir.join("out/plan.toml")).unwrap();
-    for line in [
-        "format = \"order\"",
-        "issuer = \"中华人民共和国国务院\"",
-        "number = \"第786号\"",
-        "signature = \"总理　李强\"",
-        "date = 2024-10-17",
-    ] {
-        assert!(plan.contains(line), "{line} in:\n{plan}");
+    // The 令 and its number on two lines, or on one (as web copies set it).
+    for (k, head) in [
+        "中华人民共和国国务院令\n第７８６号",
+        "中华人民共和国国务院令第７８６号",
+        "中华人民共和国国务院令　第７８６号",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let draft = dir.join(format!("ling{k}.txt"));
+        std::fs::write(
+            &draft,
+            format!("{head}\n\n《城市公共交通条例》已经2024年9月14日国务院第41次常务会议通过，现予公布，自2024年12月1日起施行。\n\n总理　李强\n2024年10月17日\n"),
+        )
+        .unwrap();
+        let out = dir.join(format!("out{k}"));
+        let notes = import(&draft, &out);
+        assert!(
+            notes.contains("Arabic numerals"),
+            "the digits are noted: {notes}"
+        );
+        let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+        for line in [
+            "format = \"order\"",
+            "issuer = \"中华人民共和国国务院\"",
+            "number = \"第786号\"",
+            "signature = \"总理　李强\"",
+            "date = 2024-10-17",
+        ] {
+            assert!(plan.contains(line), "{head}: {line} in:\n{plan}");
+        }
+        let built = build_plan(&out.join("plan.toml"));
+        let twin = &built.text;
+        assert!(twin.starts_with("中华人民共和国国务院令"), "{twin}");
+        assert!(
+            twin.contains("第786号") && twin.contains("总理　李强"),
+            "{twin}"
+        );
+        assert!(
+            twin.lines().any(|l| l.trim() == "第786号"),
+            "the 令号 on its line under the mark: {twin}"
+        );
     }
-    let built = build_plan(&dir.join("out/plan.toml"));
-    let twin = &built.text;
-    assert!(twin.starts_with("中华人民共和国国务院令"), "{twin}");
-    assert!(
-        twin.contains("第786号") && twin.contains("总理　李强"),
-        "{twin}"
-    );
 }

@@ -123,6 +123,13 @@ impl Recogniser<'_> {
                 } else if t.ends_with('令') && ORDER_NUMBER.is_match(next) {
                     doc.mark = Some(t.to_string());
                     doc.format = Some(DocumentFormat::Order);
+                } else if let Some(c) = ORDER_ON_ONE_LINE.captures(t)
+                    && ORGANISATION.is_match(c[1].trim_end_matches('令'))
+                {
+                    // `某某市人民政府令第5号`: the mark and its number on one line.
+                    doc.mark = Some(c[1].to_string());
+                    doc.number = Some(c[2].split_whitespace().collect());
+                    doc.format = Some(DocumentFormat::Order);
                 } else if t.ends_with("纪要")
                     && (MINUTES_NUMBER.is_match(next) || number_of(next).is_some())
                 {

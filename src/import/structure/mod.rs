@@ -89,6 +89,9 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static ORDER_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*号$"));
+/// A 令 and its number on one line: `某某市人民政府令第5号`.
+static ORDER_ON_ONE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(\S{2,30}令)[\s\u{3000}]*(第\s*\d+\s*号)$"));
 static MINUTES_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*期$"));
 static SIGNERS: LazyLock<Regex> = LazyLock::new(|| re(r"^签发人[:：]\s*(.*)$"));
 static DATE: LazyLock<Regex> =
