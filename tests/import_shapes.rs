@@ -952,3 +952,57 @@ fn a_listed_attachment_the_draft_lacks_is_noted_on_the_list_line() {
         }
     }
 }
+
+/// Lines of a list of labelled lines (`一等奖：…`, `联系人：…`) are
+/// paragraphs of their own, in a draft with hard wraps or without, and a
+/// section's number (`2.3 职责`) opens a line of its own.
+#[test]
+fn labelled_list_lines_and_section_numbers_are_not_joined_as_wraps() {
+    let dir = scratch("import-labelled-lists");
+    let lists = [
+        [
+            "一等奖：某某县应急管理局、某某县水利局",
+            "二等奖：某某县自然资源局",
+            "三等奖：某某县教育局、某某县卫健委",
+        ],
+        [
+            "联系人：王建华",
+            "联系电话：0595-85123456",
+            "电子邮箱：abc@example.cn",
+        ],
+        ["2.1 指挥机构职责", "2.2 办事机构职责", "2.3 成员单位职责"],
+    ];
+    for (n, list) in lists.iter().enumerate() {
+        for wrapped in [false, true] {
+            let lead = if wrapped {
+                // A hard-wrapped paragraph before the list: its lines join.
+                "经研究，决定对以下单位和个人予以表彰，各单位要认真\n学习先进经验，名单如下"
+            } else {
+                "经研究，决定对以下单位和个人予以表彰，名单如下"
+            };
+            let text = format!(
+                "关于表彰先进的通报\n各单位：\n{lead}\n{}\n希望受表彰的单位再接再厉。\n某某县人民政府\n2024年5月20日\n",
+                list.join("\n")
+            );
+            let path = dir.join(format!("l{n}{wrapped}.txt"));
+            std::fs::write(&path, text).unwrap();
+            let out = dir.join(format!("l{n}{wrapped}"));
+            import(&path, &out);
+            let body = std::fs::read_to_string(out.join("body.md")).unwrap();
+            let paragraphs: Vec<&str> = body.split("\n\n").map(str::trim).collect();
+            for item in list {
+                assert!(
+                    paragraphs.iter().any(|p| p.ends_with(item)),
+                    "“{item}” is not a paragraph of its own:\n{body}"
+                );
+            }
+            assert!(paragraphs.contains(&"希望受表彰的单位再接再厉。"), "{body}");
+            if wrapped {
+                assert!(
+                    body.contains("要认真学习先进经验"),
+                    "the wrap is joined: {body}"
+                );
+            }
+        }
+    }
+}

@@ -3,11 +3,22 @@
 
 use super::*;
 
+/// A line opening with a section's or a clause's number and a space.
+static SECTION_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:[0-9]+(?:\.[0-9]+)+|第[零〇一二三四五六七八九十百]+[条章节款])[ \u{a0}\u{3000}]")
+});
+
+/// A line opening with a short label and a colon (`一等奖：`, `联系人：`).
+static LABEL_START: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[\p{Han}]{2,6}[：:]"));
+
 impl Recogniser<'_> {
     /// Blocks of a body: wrapped lines joined, headings by their numbers,
     /// run-in headings split from their paragraphs, tables.
     pub fn blocks(&mut self, lines: &[Line]) -> Vec<Block> {
         let mut blocks: Vec<Block> = Vec::new();
+        // A line of a list of labelled lines (`一等奖：…` among `二等奖：…`).
+        let labelled = |j: usize| lines.get(j).is_some_and(|l| LABEL_START.is_match(&l.text));
+        let in_list = |j: usize| labelled(j) && ((j > 0 && labelled(j - 1)) || labelled(j + 1));
         let mut k = 0;
         while k < lines.len() {
             let line = &lines[k];
@@ -61,9 +72,16 @@ impl Recogniser<'_> {
                 && !numbered(&next.text)
                 && !is_element_line(&next.text)
                 && !(self.indent_marks_paragraphs && next.indented)
+                // A section or clause opens a line of its own (`2.3 职责`,
+                // `第五条　…`), and so does each of a list of labelled lines
+                // (`一等奖：…` over `二等奖：…`).
+                && !SECTION_START.is_match(&next.text)
+                && !in_list(k)
+                && !in_list(k - 1)
             {
                 join_line(&mut text, &next.text);
                 last_len = chars(&next.text);
+
                 joined += 1;
                 k += 1;
             }
