@@ -222,7 +222,10 @@ fn draft(n: usize, shape: &Shape) -> Draft {
         }
     }
     line(&mut text, &mut expected, "", false);
-    let issuers = if joint {
+    let issuers = if joint && shape.joint_signature && n.is_multiple_of(2) {
+        // A title that runs joint issuers together: the 署名 parts them.
+        format!("{office}{second}")
+    } else if joint {
         format!("{office}、{second}")
     } else {
         office.to_string()

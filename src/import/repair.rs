@@ -224,13 +224,26 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
         }
         lines.drain(..run);
     }
-    // An editor's remark.
+    // An editor's remark, and a page's separators (`|`, `——`, `***`): a
+    // short line of symbols only, which no 公文 sets.
     lines.retain(|line| {
         let remark = EDITOR_REMARK.is_match(&line.text);
         if remark {
             notes.add(line.at, "dropped a web page's editorial remark");
         }
-        !remark
+        let t = line.text.trim();
+        let symbols = line.cells.is_none()
+            && !t.is_empty()
+            && t.chars().count() <= 10
+            && t.chars()
+                .all(|c| !c.is_alphanumeric() && !c.is_whitespace() || c == ' ');
+        if symbols && !remark {
+            notes.add(
+                line.at,
+                "dropped a line of symbols only (a web page's separator)",
+            );
+        }
+        !remark && !symbols
     });
     let tail_from = lines.len().saturating_sub(15);
     if let Some(at) = lines[tail_from..].iter().position(|l| is_web_tail(&l.text)) {
@@ -301,7 +314,7 @@ fn is_document_line(text: &str) -> bool {
         && (!labelled(text) || text.contains("签发人"))
         && (DOCUMENT_KIND.is_match(text)
             || text.ends_with("文件")
-            || text.ends_with('号')
+            || text.trim_end_matches([')', '）']).ends_with('号')
             || ORGANISATION.is_match(text)
             || text.contains("签发人"))
 }
@@ -631,6 +644,37 @@ mod tests {
         assert_eq!(repair_text("思想 and 总书记").text, "思想 and 总书记");
         // Ideographic spaces between names are the clerk's.
         assert_eq!(repair_text("签发人：张三　李四").text, "签发人：张三　李四");
+    }
+
+    #[test]
+    fn lines_of_symbols_only_are_dropped_with_a_note() {
+        let text = [
+            "|",
+            "关于做好防汛工作的通知",
+            "——",
+            "各乡镇人民政府：",
+            "……",
+            "一、",
+            "2024",
+            "***",
+        ];
+        let mut lines: Vec<Line> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                text: t.to_string(),
+                at: i + 1,
+                ..Line::default()
+            })
+            .collect();
+        let mut notes = Notes::new("line");
+        drop_web_clutter(&mut lines, &mut notes);
+        let kept: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            kept,
+            ["关于做好防汛工作的通知", "各乡镇人民政府：", "一、", "2024"]
+        );
+        assert_eq!(notes.lines_dropped().len(), 4);
     }
 
     #[test]

@@ -147,6 +147,10 @@ fn han_text(doc: &Doc) -> String {
     {
         push(s);
     }
+    // A 令 and its number may share a line (`某市人民政府令第5号`).
+    if let (Some(mark), Some(number)) = (&doc.mark, &doc.number) {
+        push(&format!("{mark}{number}"));
+    }
     doc.mark_issuers.iter().for_each(|s| push(s));
     [&doc.number].into_iter().flatten().for_each(|s| push(s));
     doc.signers.iter().for_each(|s| push(s));
@@ -288,6 +292,19 @@ mod tests {
         keep_unplaced(&lines, &mut doc, &mut notes);
         assert_eq!(doc.body.len(), 1, "{:?}", doc.body);
         assert_eq!(notes.items[0].1, vec![2]);
+    }
+
+    #[test]
+    fn a_mark_and_its_number_on_one_line_are_placed() {
+        let lines = [line(1, "广州市人民政府令第5号")];
+        let mut doc = Doc {
+            mark: Some("广州市人民政府令".into()),
+            number: Some("第5号".into()),
+            ..Doc::default()
+        };
+        let mut notes = Notes::new("line");
+        keep_unplaced(&lines, &mut doc, &mut notes);
+        assert!(doc.body.is_empty(), "{:?}", doc.body);
     }
 
     #[test]

@@ -553,9 +553,16 @@ pub fn issuers_without_mark(doc: &Doc) -> Vec<String> {
             .filter(|n| !n.is_empty());
         organisations(names.map(str::to_string).collect())
     });
-    from_title
-        .or_else(|| organisations(doc.signature.clone()))
-        .unwrap_or_default()
+    // Joint issuers the title runs together (`甲办公室乙办公室印发…`) are
+    // the 署名's names.
+    let signed = organisations(doc.signature.clone());
+    if let (Some([one]), Some(names)) = (from_title.as_deref(), &signed)
+        && names.len() > 1
+        && names.concat() == *one
+    {
+        return names.clone();
+    }
+    from_title.or(signed).unwrap_or_default()
 }
 
 /// 署名 lines; joint issuers set side by side on one line (apart by two
