@@ -1009,3 +1009,27 @@ fn labelled_list_lines_and_section_numbers_are_not_joined_as_wraps() {
         }
     }
 }
+
+/// A blank line ends a paragraph, even one whose last line has no full
+/// stop, unless the draft sets a blank line after nearly every line (a web
+/// copy's double spacing, whose hard wraps are still joined).
+#[test]
+fn no_hard_wrap_is_joined_across_a_blank_line() {
+    let dir = scratch("import-blank-lines");
+    let single = "关于做好防汛工作的通知\n各乡镇人民政府：\n为做好今年防汛工作，现将有关事项通知如下，请认真贯彻执行\n\n各单位要高度重视，确保各项工作落到实处。\n某某县应急管理局\n2024年5月20日\n";
+    let path = dir.join("single.txt");
+    std::fs::write(&path, single).unwrap();
+    import(&path, &dir.join("single"));
+    let body = std::fs::read_to_string(dir.join("single/body.md")).unwrap();
+    assert!(
+        body.contains("请认真贯彻执行\n\n各单位要高度重视"),
+        "two paragraphs: {body}"
+    );
+    // Double spaced: the wrap inside the first paragraph is joined.
+    let double = "关于做好防汛工作的通知\n\n各乡镇人民政府：\n\n为做好今年防汛工作，现将有关事项通\n\n知如下，请认真贯彻执行。\n\n各单位要高度重视，确保各项工作落到实处。\n\n某某县应急管理局\n\n2024年5月20日\n";
+    let path = dir.join("double.txt");
+    std::fs::write(&path, double).unwrap();
+    import(&path, &dir.join("double"));
+    let body = std::fs::read_to_string(dir.join("double/body.md")).unwrap();
+    assert!(body.contains("现将有关事项通知如下"), "joined: {body}");
+}

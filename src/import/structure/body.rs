@@ -72,6 +72,7 @@ impl Recogniser<'_> {
                 && !numbered(&next.text)
                 && !is_element_line(&next.text)
                 && !(self.indent_marks_paragraphs && next.indented)
+                && !(self.blank_marks_paragraphs && next.blank_before)
                 // A section or clause opens a line of its own (`2.3 职责`,
                 // `第五条　…`), and so does each of a list of labelled lines
                 // (`一等奖：…` over `二等奖：…`).

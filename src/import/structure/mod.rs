@@ -260,6 +260,8 @@ pub struct Recogniser<'a> {
     standalone: Vec<(usize, usize)>,
     /// The draft line of the 附件说明, for notes on what it lists.
     listed_at: usize,
+    /// A blank line ends a paragraph: no hard wrap is joined across it.
+    blank_marks_paragraphs: bool,
 }
 
 impl<'a> Recogniser<'a> {
@@ -268,6 +270,10 @@ impl<'a> Recogniser<'a> {
         let indented = prose.iter().filter(|l| l.indented).count();
         let indent_marks_paragraphs =
             indented * 10 >= prose.len() && indented * 10 < prose.len() * 9;
+        // Blank lines part paragraphs, unless the draft sets one after
+        // nearly every line (a web copy's double spacing).
+        let blanks = prose.iter().filter(|l| l.blank_before).count();
+        let blank_marks_paragraphs = blanks * 10 < prose.len() * 7;
         Recogniser {
             lines,
             notes,
@@ -275,6 +281,7 @@ impl<'a> Recogniser<'a> {
             indent_marks_paragraphs,
             standalone: Vec::new(),
             listed_at: 0,
+            blank_marks_paragraphs,
         }
     }
 
