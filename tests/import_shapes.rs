@@ -1033,3 +1033,48 @@ fn no_hard_wrap_is_joined_across_a_blank_line() {
     let body = std::fs::read_to_string(dir.join("double/body.md")).unwrap();
     assert!(body.contains("现将有关事项通知如下"), "joined: {body}");
 }
+
+/// A 批复's numbered items (`一、同意…，…。` each followed by the next) are
+/// numbered paragraphs in the body's face; first-level headings with text
+/// under them stay headings.
+#[test]
+fn numbered_sentence_items_are_paragraphs_and_headings_with_text_stay() {
+    let dir = scratch("import-numbered-items");
+    let items = [
+        "同意撤销监利县，设立县级监利市。",
+        "新设立的监利市，人民政府驻容城镇。",
+        "所需人员编制由你省自行解决。",
+        "请你省认真组织实施，确保平稳过渡。",
+    ];
+    let numbers = ["一、", "二、", "三、", "四、"];
+    for k in 2..=4 {
+        for under in [false, true] {
+            let mut body = String::from("你省的请示收悉。现批复如下：\n");
+            for (number, item) in numbers.iter().zip(&items).take(k) {
+                body.push_str(&format!("{number}{item}\n"));
+                if under {
+                    body.push_str("各单位要高度重视，确保各项工作落到实处。\n");
+                }
+            }
+            let text = format!(
+                "国务院关于同意某省撤县设市的批复\n某省人民政府：\n{body}国务院\n2020年6月2日\n"
+            );
+            let path = dir.join(format!("items{k}{under}.txt"));
+            std::fs::write(&path, text).unwrap();
+            let out = dir.join(format!("items{k}{under}"));
+            import(&path, &out);
+            let md = std::fs::read_to_string(out.join("body.md")).unwrap();
+            for (number, item) in numbers.iter().zip(&items).take(k) {
+                let line = format!("{number}{item}");
+                let as_heading = md.lines().any(|l| l.starts_with('#') && l.contains(&line));
+                assert_eq!(
+                    as_heading,
+                    under,
+                    "“{line}” {} a heading:\n{md}",
+                    if under { "is" } else { "is not" }
+                );
+                assert!(md.contains(&line), "{md}");
+            }
+        }
+    }
+}

@@ -8,6 +8,14 @@ static SECTION_START: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^\s*(?:[0-9]+(?:\.[0-9]+)+|第[零〇一二三四五六七八九十百]+[条章节款])[ \u{a0}\u{3000}]")
 });
 
+/// Whether the draft set line `at` in a heading's face (Word's 黑体, 楷体).
+fn set_as_heading(lines: &[Line], at: usize) -> bool {
+    lines
+        .iter()
+        .find(|l| l.at == at)
+        .is_some_and(|l| matches!(l.face, Some(Face::Hei | Face::Kai)))
+}
+
 /// A line opening with a short label and a colon (`一等奖：`, `联系人：`).
 static LABEL_START: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[\p{Han}]{2,6}[：:]"));
 
@@ -96,12 +104,46 @@ impl Recogniser<'_> {
         // A heading that ends with `。` runs into the paragraph after it
         // (GB/T 9704's run-in headings); one the draft set on its own line
         // before a paragraph stays on its own line, closed (`## …。 ##`).
-        for (at, _) in std::mem::take(&mut self.standalone) {
-            if matches!(blocks.get(at + 1), Some(Block::Paragraph(_)))
-                && let Some(Block::Heading { alone, .. }) = blocks.get_mut(at)
-            {
-                *alone = true;
+        // Items that are whole sentences (`一、同意撤销某县，设立某市。`),
+        // each followed by the next item and not by text of its own, are the
+        // numbered items of a 批复 or 决定: paragraphs, in the body's face.
+        // Siblings go together, when one of them is built of clauses.
+        let mut items: Vec<(usize, usize, u8)> = Vec::new();
+        for (at, line) in std::mem::take(&mut self.standalone) {
+            let followed_by_text = matches!(blocks.get(at + 1), Some(Block::Paragraph(_)));
+            if let Some(Block::Heading { alone, level, .. }) = blocks.get_mut(at) {
+                if followed_by_text {
+                    *alone = true;
+                } else if *level == 1 && !set_as_heading(lines, line) {
+                    // A first-level heading always has text under it; a
+                    // lower one may head a single sentence (`1.` items).
+                    items.push((at, line, *level));
+                }
             }
+        }
+        let mut run_start = 0;
+        while run_start < items.len() {
+            let mut run_end = run_start + 1;
+            while run_end < items.len()
+                && items[run_end].0 == items[run_end - 1].0 + 1
+                && items[run_end].2 == items[run_start].2
+            {
+                run_end += 1;
+            }
+            let run = &items[run_start..run_end];
+            let clauses = run.iter().any(|&(at, _, _)| {
+                matches!(&blocks[at], Block::Heading { text, .. } if text.contains(['，', '；']))
+            });
+            if clauses {
+                for &(at, line, _) in run {
+                    if let Block::Heading { text, .. } = &mut blocks[at] {
+                        let text = std::mem::take(text);
+                        blocks[at] = Block::Paragraph(text);
+                        self.notes.add(line, "read numbered sentences, each followed by the next, as numbered paragraphs, not headings");
+                    }
+                }
+            }
+            run_start = run_end;
         }
         blocks
     }
