@@ -1034,9 +1034,9 @@ fn no_hard_wrap_is_joined_across_a_blank_line() {
     assert!(body.contains("现将有关事项通知如下"), "joined: {body}");
 }
 
-/// A 批复's numbered items (`一、同意…，…。` each followed by the next) are
-/// numbered paragraphs in the body's face; first-level headings with text
-/// under them stay headings.
+/// A 批复's numbered items (`一、同意…，…。` each followed by the next, or
+/// running on into more sentences) are numbered paragraphs in the body's
+/// face; first-level headings with text under them stay headings.
 #[test]
 fn numbered_sentence_items_are_paragraphs_and_headings_with_text_stay() {
     let dir = scratch("import-numbered-items");
@@ -1048,10 +1048,16 @@ fn numbered_sentence_items_are_paragraphs_and_headings_with_text_stay() {
     ];
     let numbers = ["一、", "二、", "三、", "四、"];
     for k in 2..=4 {
-        for under in [false, true] {
+        for (under, run_in) in [(false, false), (true, false), (false, true)] {
             let mut body = String::from("你省的请示收悉。现批复如下：\n");
             for (number, item) in numbers.iter().zip(&items).take(k) {
-                body.push_str(&format!("{number}{item}\n"));
+                // Run in: more sentences of the item on its line.
+                let more = if run_in {
+                    "具体事项由你省确定。"
+                } else {
+                    ""
+                };
+                body.push_str(&format!("{number}{item}{more}\n"));
                 if under {
                     body.push_str("各单位要高度重视，确保各项工作落到实处。\n");
                 }
@@ -1059,9 +1065,9 @@ fn numbered_sentence_items_are_paragraphs_and_headings_with_text_stay() {
             let text = format!(
                 "国务院关于同意某省撤县设市的批复\n某省人民政府：\n{body}国务院\n2020年6月2日\n"
             );
-            let path = dir.join(format!("items{k}{under}.txt"));
+            let path = dir.join(format!("items{k}{under}{run_in}.txt"));
             std::fs::write(&path, text).unwrap();
-            let out = dir.join(format!("items{k}{under}"));
+            let out = dir.join(format!("items{k}{under}{run_in}"));
             import(&path, &out);
             let md = std::fs::read_to_string(out.join("body.md")).unwrap();
             for (number, item) in numbers.iter().zip(&items).take(k) {

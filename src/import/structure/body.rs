@@ -8,12 +8,19 @@ static SECTION_START: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^\s*(?:[0-9]+(?:\.[0-9]+)+|第[零〇一二三四五六七八九十百]+[条章节款])[ \u{a0}\u{3000}]")
 });
 
-/// Whether the draft set line `at` in a heading's face (Word's 黑体, 楷体).
+/// A sentence built of clauses (`，；：`) or longer than a heading runs (30
+/// characters): an item's statement, not a heading's name for what follows.
+fn reads_as_statement(sentence: &str) -> bool {
+    sentence.contains(['，', '；', '：']) || chars(sentence) > 30
+}
+
+/// Whether the draft set line `at` as a heading: a Markdown heading, or
+/// in a heading's face (Word's 黑体, 楷体).
 fn set_as_heading(lines: &[Line], at: usize) -> bool {
     lines
         .iter()
         .find(|l| l.at == at)
-        .is_some_and(|l| matches!(l.face, Some(Face::Hei | Face::Kai)))
+        .is_some_and(|l| l.heading.is_some() || matches!(l.face, Some(Face::Hei | Face::Kai)))
 }
 
 /// A line opening with a short label and a colon (`一等奖：`, `联系人：`).
@@ -111,9 +118,17 @@ impl Recogniser<'_> {
         let mut items: Vec<(usize, usize, u8)> = Vec::new();
         for (at, line) in std::mem::take(&mut self.standalone) {
             let followed_by_text = matches!(blocks.get(at + 1), Some(Block::Paragraph(_)));
-            if let Some(Block::Heading { alone, level, .. }) = blocks.get_mut(at) {
+            if let Some(Block::Heading { alone, level, text }) = blocks.get_mut(at) {
                 if followed_by_text {
                     *alone = true;
+                    if *level == 1 && reads_as_statement(text) && !set_as_heading(lines, line) {
+                        self.level_one_run_ins.push(at);
+                        // Longer than a heading runs, or quoting (`：`):
+                        // an item, whatever its siblings.
+                        if chars(text) > 36 || text.contains('：') {
+                            self.level_one_items = true;
+                        }
+                    }
                 } else if *level == 1 && !set_as_heading(lines, line) {
                     // A first-level heading always has text under it; a
                     // lower one may head a single sentence (`1.` items).
@@ -132,9 +147,10 @@ impl Recogniser<'_> {
             }
             let run = &items[run_start..run_end];
             let clauses = run.iter().any(|&(at, _, _)| {
-                matches!(&blocks[at], Block::Heading { text, .. } if text.contains(['，', '；']))
+                matches!(&blocks[at], Block::Heading { text, .. } if reads_as_statement(text))
             });
             if clauses {
+                self.level_one_items = true;
                 for &(at, line, _) in run {
                     if let Block::Heading { text, .. } = &mut blocks[at] {
                         let text = std::mem::take(text);
@@ -144,6 +160,29 @@ impl Recogniser<'_> {
                 }
             }
             run_start = run_end;
+        }
+        // Siblings go together: when a first-level item was read as a
+        // numbered paragraph, the run-in ones beside it are too.
+        let run_ins = std::mem::take(&mut self.level_one_run_ins);
+        if std::mem::take(&mut self.level_one_items) {
+            for &at in run_ins.iter().rev() {
+                match (blocks.get(at), blocks.get(at + 1)) {
+                    // A sentence on its own line: a paragraph of its own.
+                    (
+                        Some(Block::Heading {
+                            text, alone: true, ..
+                        }),
+                        _,
+                    ) => {
+                        blocks[at] = Block::Paragraph(text.clone());
+                    }
+                    (Some(Block::Heading { text, .. }), Some(Block::Paragraph(rest))) => {
+                        let whole = format!("{text}{rest}");
+                        blocks.splice(at..at + 2, [Block::Paragraph(whole)]);
+                    }
+                    _ => {}
+                }
+            }
         }
         blocks
     }
@@ -227,10 +266,33 @@ impl Recogniser<'_> {
                 ),
             );
         }
-        // A run-in heading: its first sentence is the heading.
+        // A run-in heading: its first sentence is the heading. At the first
+        // level a heading stands on its own line (GB/T 9704 sets 一、 in 黑体
+        // alone); one that opens a paragraph with a clause-built sentence
+        // (`一、同意撤销某县，设立某市。市政府驻…`) is a numbered paragraph.
+        let first_sentence = rest.find('。').map_or(rest.as_str(), |p| &rest[..p]);
+        if number.level == 1
+            && line.heading.is_none()
+            && !matches!(line.face, Some(Face::Hei | Face::Kai))
+            && reads_as_statement(first_sentence)
+            && rest
+                .find('。')
+                .is_some_and(|p| p + '。'.len_utf8() < rest.len())
+        {
+            self.notes.add(
+                line.at,
+                "read a first-level number opening a paragraph of sentences as a numbered paragraph, not a heading",
+            );
+            blocks.push(Block::Paragraph(format!("{canonical}{rest}")));
+            self.level_one_items = true;
+            return;
+        }
         match rest.find('。') {
             Some(p) if p + '。'.len_utf8() < rest.len() => {
                 let (head, para) = rest.split_at(p + '。'.len_utf8());
+                if number.level == 1 && line.heading.is_none() {
+                    self.level_one_run_ins.push(blocks.len());
+                }
                 blocks.push(Block::Heading {
                     level: number.level,
                     text: format!("{canonical}{head}"),

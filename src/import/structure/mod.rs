@@ -262,6 +262,10 @@ pub struct Recogniser<'a> {
     listed_at: usize,
     /// A blank line ends a paragraph: no hard wrap is joined across it.
     blank_marks_paragraphs: bool,
+    /// First-level run-in headings split from a text line (block index),
+    /// and whether a sibling was read as a numbered paragraph.
+    level_one_run_ins: Vec<usize>,
+    level_one_items: bool,
 }
 
 impl<'a> Recogniser<'a> {
@@ -282,6 +286,8 @@ impl<'a> Recogniser<'a> {
             standalone: Vec::new(),
             listed_at: 0,
             blank_marks_paragraphs,
+            level_one_run_ins: Vec::new(),
+            level_one_items: false,
         }
     }
 
