@@ -252,6 +252,17 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
         }
         lines.truncate(tail_from + at);
     }
+    // Pinyin a site set after characters (`發(fā)`): not the text's.
+    for line in lines.iter_mut() {
+        if line.text.contains(['(', '（']) && PINYIN_GLOSS.is_match(&line.text) {
+            let plain = PINYIN_GLOSS.replace_all(&line.text, "$han").into_owned();
+            notes.add(
+                line.at,
+                "removed pinyin glosses a web page set after characters (發(fā) → 發)",
+            );
+            line.text = plain;
+        }
+    }
     // `&nbsp;` and its kind, left by a copy from a page's source.
     for line in lines.iter_mut() {
         if line.text.contains('&') {
@@ -266,6 +277,12 @@ pub fn drop_web_clutter(lines: &mut Vec<Line>, notes: &mut Notes) {
         }
     }
 }
+
+/// A 汉字 followed by its pinyin in brackets, a tone mark in it: `發(fā)`.
+static PINYIN_GLOSS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<han>\p{Han})[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+        .expect("valid pattern")
+});
 
 /// A document site's numbering of the copies on a page (`第一篇：…`).
 static DOC_SITE_PART: LazyLock<Regex> = LazyLock::new(|| {
@@ -675,6 +692,21 @@ mod tests {
             ["关于做好防汛工作的通知", "各乡镇人民政府：", "一、", "2024"]
         );
         assert_eq!(notes.lines_dropped().len(), 4);
+    }
+
+    #[test]
+    fn pinyin_glosses_after_characters_are_removed() {
+        let mut lines = vec![Line {
+            text: "滬府發(fā)〔2017〕92號上海市人民政府印發(fā)《關(guān)於本市加強(qiáng)政務誠信》(see (a))".into(),
+            at: 1,
+            ..Line::default()
+        }];
+        let mut notes = Notes::new("line");
+        drop_web_clutter(&mut lines, &mut notes);
+        assert_eq!(
+            lines[0].text,
+            "滬府發〔2017〕92號上海市人民政府印發《關於本市加強政務誠信》(see (a))"
+        );
     }
 
     #[test]

@@ -85,7 +85,7 @@ static SECRECY: LazyLock<Regex> = LazyLock::new(|| re(r"^(绝密|机密|秘密)(
 static URGENCY: LazyLock<Regex> = LazyLock::new(|| re(r"^(特急|加急)$"));
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?P<prefix>[\p{Han}A-Za-z]{0,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*号$",
+        r"^(?P<prefix>[\p{Han}A-Za-z]{0,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*[号號]$",
     )
 });
 static ORDER_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*号$"));
