@@ -85,7 +85,7 @@ static SECRECY: LazyLock<Regex> = LazyLock::new(|| re(r"^(绝密|机密|秘密)(
 static URGENCY: LazyLock<Regex> = LazyLock::new(|| re(r"^(特急|加急)$"));
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?P<prefix>[\p{Han}A-Za-z]{0,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*[号號]$",
+        r"^(?P<prefix>[\p{Han}A-Za-z]{0,16})\s*[\[【(（〔［]\s*(?P<year>\d{4})\s*[\]】)）〕］]\s*第?0*(?P<seq>\d+)\s*(?P<hao>[号號])$",
     )
 });
 static ORDER_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^第\s*\d+\s*号$"));
@@ -226,7 +226,11 @@ pub fn number_of(t: &str) -> Option<String> {
         _ => t,
     };
     let c = NUMBER.captures(t)?;
-    Some(format!("{}〔{}〕{}号", &c["prefix"], &c["year"], &c["seq"]))
+    // 號 in a draft in traditional characters stays 號.
+    Some(format!(
+        "{}〔{}〕{}{}",
+        &c["prefix"], &c["year"], &c["seq"], &c["hao"]
+    ))
 }
 
 /// Names apart by ideographic spaces, spaces, `、` or `，`.
