@@ -111,80 +111,79 @@ impl Recogniser<'_> {
         // A heading that ends with `。` runs into the paragraph after it
         // (GB/T 9704's run-in headings); one the draft set on its own line
         // before a paragraph stays on its own line, closed (`## …。 ##`).
-        // Items that are whole sentences (`一、同意撤销某县，设立某市。`),
-        // each followed by the next item and not by text of its own, are the
-        // numbered items of a 批复 or 决定: paragraphs, in the body's face.
-        // Siblings go together, when one of them is built of clauses.
-        let mut items: Vec<(usize, usize, u8)> = Vec::new();
+        self.first_level_items(&mut blocks, lines);
+        blocks
+    }
+
+    /// 一、 headings that end in `。`, read again as a whole body: alone on
+    /// their line before a paragraph they stay alone; items that are
+    /// statements (`一、同意撤销某县，设立某市。`), each followed by the next
+    /// or running on into more sentences, are the numbered items of a 批复
+    /// or 决定: paragraphs in the body's face, siblings together.
+    fn first_level_items(&mut self, blocks: &mut Vec<Block>, lines: &[Line]) {
+        // Items each followed by the next (block, line).
+        let mut items: Vec<(usize, usize)> = Vec::new();
         for (at, line) in std::mem::take(&mut self.standalone) {
             let followed_by_text = matches!(blocks.get(at + 1), Some(Block::Paragraph(_)));
-            if let Some(Block::Heading { alone, level, text }) = blocks.get_mut(at) {
-                if followed_by_text {
-                    *alone = true;
-                    if *level == 1 && reads_as_statement(text) && !set_as_heading(lines, line) {
-                        self.level_one_run_ins.push(at);
-                        // Longer than a heading runs, or quoting (`：`):
-                        // an item, whatever its siblings.
-                        if chars(text) > 36 || text.contains('：') {
-                            self.level_one_items = true;
-                        }
+            let Some(Block::Heading { alone, level, text }) = blocks.get_mut(at) else {
+                continue;
+            };
+            // A lower level may head a single sentence (`1.` items); a
+            // first-level heading always has text under it.
+            let item = *level == 1 && !set_as_heading(lines, line);
+            if followed_by_text {
+                *alone = true;
+                if item && reads_as_statement(text) {
+                    self.level_one_run_ins.push(at);
+                    // Longer than a heading runs, or quoting (`：`): an
+                    // item, whatever its siblings.
+                    if chars(text) > 36 || text.contains('：') {
+                        self.level_one_items = true;
                     }
-                } else if *level == 1 && !set_as_heading(lines, line) {
-                    // A first-level heading always has text under it; a
-                    // lower one may head a single sentence (`1.` items).
-                    items.push((at, line, *level));
                 }
+            } else if item {
+                items.push((at, line));
             }
         }
-        let mut run_start = 0;
-        while run_start < items.len() {
-            let mut run_end = run_start + 1;
-            while run_end < items.len()
-                && items[run_end].0 == items[run_end - 1].0 + 1
-                && items[run_end].2 == items[run_start].2
-            {
-                run_end += 1;
-            }
-            let run = &items[run_start..run_end];
-            let clauses = run.iter().any(|&(at, _, _)| {
+        // Runs of consecutive items: paragraphs when one is a statement.
+        for run in items.chunk_by(|a, b| b.0 == a.0 + 1) {
+            let statement = run.iter().any(|&(at, _)| {
                 matches!(&blocks[at], Block::Heading { text, .. } if reads_as_statement(text))
             });
-            if clauses {
-                self.level_one_items = true;
-                for &(at, line, _) in run {
-                    if let Block::Heading { text, .. } = &mut blocks[at] {
-                        let text = std::mem::take(text);
-                        blocks[at] = Block::Paragraph(text);
-                        self.notes.add(line, "read numbered sentences, each followed by the next, as numbered paragraphs, not headings");
-                    }
+            if !statement {
+                continue;
+            }
+            self.level_one_items = true;
+            for &(at, line) in run {
+                if let Block::Heading { text, .. } = &mut blocks[at] {
+                    blocks[at] = Block::Paragraph(std::mem::take(text));
+                    self.notes.add(line, "read numbered sentences, each followed by the next, as numbered paragraphs, not headings");
                 }
             }
-            run_start = run_end;
         }
-        // Siblings go together: when a first-level item was read as a
-        // numbered paragraph, the run-in ones beside it are too.
+        // When one first-level item is a numbered paragraph, the run-in
+        // and alone statements beside it are too.
         let run_ins = std::mem::take(&mut self.level_one_run_ins);
-        if std::mem::take(&mut self.level_one_items) {
-            for &at in run_ins.iter().rev() {
-                match (blocks.get(at), blocks.get(at + 1)) {
-                    // A sentence on its own line: a paragraph of its own.
-                    (
-                        Some(Block::Heading {
-                            text, alone: true, ..
-                        }),
-                        _,
-                    ) => {
-                        blocks[at] = Block::Paragraph(text.clone());
-                    }
-                    (Some(Block::Heading { text, .. }), Some(Block::Paragraph(rest))) => {
-                        let whole = format!("{text}{rest}");
-                        blocks.splice(at..at + 2, [Block::Paragraph(whole)]);
-                    }
-                    _ => {}
+        if !std::mem::take(&mut self.level_one_items) {
+            return;
+        }
+        for &at in run_ins.iter().rev() {
+            match (blocks.get(at), blocks.get(at + 1)) {
+                (
+                    Some(Block::Heading {
+                        text, alone: true, ..
+                    }),
+                    _,
+                ) => {
+                    blocks[at] = Block::Paragraph(text.clone());
                 }
+                (Some(Block::Heading { text, .. }), Some(Block::Paragraph(rest))) => {
+                    let whole = format!("{text}{rest}");
+                    blocks.splice(at..at + 2, [Block::Paragraph(whole)]);
+                }
+                _ => {}
             }
         }
-        blocks
     }
 
     /// A paragraph's text as a heading (perhaps run-in) or a paragraph.
