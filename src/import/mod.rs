@@ -1,7 +1,7 @@
 //! `notice import`: a draft (text, Markdown or Word) into a plan. The
-//! reader turns the file into lines ([`draft`], [`docx`]), [`repair`] fixes
-//! what drafts carry, [`structure`] recognises the elements, [`emit`] writes
-//! the plan. Every repair and every uncertain decision is a note with its
+//! reader turns the file into lines ([`draft`], [`docx`]), [`web`] drops a
+//! web page's own lines, [`repair`] fixes what drafts carry, [`structure`]
+//! recognises the elements, [`emit`] writes the plan. Every repair and every uncertain decision is a note with its
 //! line, for the clerk to review.
 
 mod docx;
@@ -10,6 +10,7 @@ pub mod emit;
 pub mod repair;
 pub mod structure;
 mod unplaced;
+mod web;
 
 use std::path::{Path, PathBuf};
 
@@ -140,7 +141,7 @@ pub fn import(path: &Path, sources: &mut SourceMap) -> Result<Imported, Failed> 
     } else {
         "line"
     });
-    repair::drop_web_clutter(&mut lines, &mut notes);
+    web::drop_web_clutter(&mut lines, &mut notes);
     repair::repair_lines(&mut lines, &mut notes);
     if lines.is_empty() {
         return Err(Diagnostic::error(
