@@ -1150,3 +1150,34 @@ fn pdf_text_reads_in_the_order_of_the_text_twin() {
         }
     }
 }
+
+/// A number in brackets is never broken over two lines, wherever in a line
+/// it falls: `〔2012〕`, `（2024年修订）`, `“12345”` after an opening mark
+/// (before: `〔2` | `012〕`, the opening mark boxed with one digit).
+#[test]
+fn a_bracketed_number_never_breaks_at_any_place_in_a_line() {
+    let dir = scratch("layout-bracketed-numbers");
+    let sentence = "根据（鄂府文〔2012〕68号）和《某某条例》（2024年修订）及“12345”热线办理。";
+    let mut pairs = 0;
+    for shift in 0..28 {
+        let body = format!("{}{}", "甲".repeat(shift), sentence.repeat(3));
+        let plan = dir.join(format!("s{shift}.toml"));
+        std::fs::write(
+            &plan,
+            format!("title = \"关于测试的通知\"\nissuer = \"某某县人民政府\"\ndate = 2024-05-20\nbody = \"{body}\"\n"),
+        )
+        .unwrap();
+        let built = build_plan(&plan);
+        let lines: Vec<String> = built.pdf.all_lines().iter().map(|l| l.text()).collect();
+        for pair in lines.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            pairs += 1;
+            assert!(
+                !(a.ends_with(|c: char| c.is_ascii_digit())
+                    && b.starts_with(|c: char| c.is_ascii_digit())),
+                "shift {shift}: a number is split: `{a}` | `{b}`"
+            );
+        }
+    }
+    assert!(pairs > 28 * 3, "{pairs} line pairs");
+}
