@@ -132,8 +132,20 @@ static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// A 署名 of a post and a person (`住房城乡建设部部长 王蒙徽`): the space
+/// between them is the standard's own (`总理　李强`).
+static POST_AND_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<post>.*(?:长|主任|书记|主席|总理|委员))(?P<gap>[ \u{a0}\u{3000}]+)(?P<name>\p{Han}{2,4})\s*$")
+        .expect("valid pattern")
+});
+
 /// One pass of [`repair_text_from`].
 fn repair_pass(text: &str, open_quote: bool) -> (Repaired, bool) {
+    if let Some(c) = POST_AND_NAME.captures(text) {
+        let (mut out, open) = repair_words(&c["post"], open_quote);
+        out.text = format!("{}{}{}", out.text, &c["gap"], &c["name"]);
+        return (out, open);
+    }
     if let Some(m) = SECTION_NUMBER.find(text)
         && m.end() < text.len()
     {
@@ -360,6 +372,13 @@ mod tests {
         assert_eq!(repair_text("思想 and 总书记").text, "思想 and 总书记");
         // Ideographic spaces between names are the clerk's.
         assert_eq!(repair_text("签发人：张三　李四").text, "签发人：张三　李四");
+    }
+
+    #[test]
+    fn the_space_between_a_post_and_a_name_stays() {
+        for line in ["住房城乡建设部部长 王蒙徽", "总理　李强", "县长 张三"] {
+            assert_eq!(repair_text(line).text, line);
+        }
     }
 
     #[test]
