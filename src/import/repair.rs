@@ -39,7 +39,9 @@ pub fn is_chinese(c: char) -> bool {
 }
 
 pub(super) fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+    // The unified ideographs' blocks and the compatibility ones; a code
+    // point between the supplementary blocks (a noncharacter) is not one.
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2EBEF | 0x30000..=0x3134F)
 }
 
 /// Whether the `.` at `k` ends a Chinese sentence (`执行.` `执行.再次`):
@@ -127,7 +129,7 @@ pub fn repair_text_from(text: &str, open_quote: bool) -> (Repaired, bool) {
 
 /// A clause's or section's number and the space after it, which the
 /// standard's own layout keeps (`第一条　为…`, `1.1 编制目的`).
-static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:第[零〇一二三四五六七八九十百千0-9]+[条章节款]|[0-9]+(?:\.[0-9]+)+)[ \u{a0}\u{3000}]+")
         .expect("valid pattern")
 });

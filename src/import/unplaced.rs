@@ -16,6 +16,7 @@ use std::collections::HashSet;
 
 use super::Notes;
 use super::draft::Line;
+use super::repair::is_han;
 use super::structure::{Block, Doc, parse_date};
 
 /// Words the plan holds as structure, not as text.
@@ -121,10 +122,6 @@ fn runs(text: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2EBEF | 0x30000..=0x3134F)
 }
 
 /// The 汉字 of every text of the plan, in the plan's order; fields are

@@ -2,11 +2,7 @@
 //! run-in headings split, tables.
 
 use super::*;
-
-/// A line opening with a section's or a clause's number and a space.
-static SECTION_START: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\s*(?:[0-9]+(?:\.[0-9]+)+|第[零〇一二三四五六七八九十百]+[条章节款])[ \u{a0}\u{3000}]")
-});
+use crate::import::repair::SECTION_NUMBER;
 
 /// A sentence built of clauses (`，；：`) or longer than a heading runs (30
 /// characters): an item's statement, not a heading's name for what follows.
@@ -91,7 +87,7 @@ impl Recogniser<'_> {
                 // A section or clause opens a line of its own (`2.3 职责`,
                 // `第五条　…`), and so does each of a list of labelled lines
                 // (`一等奖：…` over `二等奖：…`).
-                && !SECTION_START.is_match(&next.text)
+                && !SECTION_NUMBER.is_match(&next.text)
                 && !in_list(k)
                 && !in_list(k - 1)
             {

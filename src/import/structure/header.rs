@@ -1,7 +1,7 @@
 //! 版头 and 标题: marks, numbers, 签发人 and a title over several lines.
 
 use super::*;
-use crate::import::repair::is_chinese;
+use crate::import::repair::{is_chinese, is_han};
 
 impl Recogniser<'_> {
     /// 版头: returns the index after it.
@@ -194,13 +194,7 @@ impl Recogniser<'_> {
         let markdown_title =
             |l: &Line| i == 0 && l.heading == Some(1) && explicit_number(&l.text).is_none();
         // A title opens with words: not a site's number (`625800000006`).
-        let worded = |l: &Line| {
-            l.text
-                .chars()
-                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-                .count()
-                >= 2
-        };
+        let worded = |l: &Line| l.text.chars().filter(|&c| is_han(c)).count() >= 2;
         let Some(first) = lines
             .get(i)
             .filter(|l| (title_like(l) && worded(l)) || markdown_title(l))
